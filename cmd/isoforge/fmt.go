@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/isoforge/isoforge/engine/atomicfile"
+	"github.com/rogpeppe/go-internal/diff"
+	"github.com/spf13/cobra"
+)
+
+type fmtOptions struct {
+	check, diff, recursive bool
+}
+
+func newFmtCmd(s *streams) *cobra.Command {
+	var o fmtOptions
+	cmd := &cobra.Command{
+		Use:   "fmt [PATH]",
+		Short: "Rewrite .hcl files in the canonical format",
+		Long: `Fmt rewrites isos.hcl and the other .hcl files in PATH (a file or a
+directory, default the current one) in the canonical HCL format.
+
+Exit status: 0 done (or nothing to change), 1 error (e.g. a syntax
+error), 3 with -check when a file is not formatted.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			files, err := hclFiles(dirArg(args), o.recursive)
+			if err != nil {
+				return &exitError{code: exitError1, err: err}
+			}
+			changed := false
+			for _, f := range files {
+				c, err := formatFile(s, f, o)
+				if err != nil {
+					return &exitError{code: exitError1, err: err}
+				}
+				changed = changed || c
+			}
+			if o.check && changed {
+				return &exitError{code: exitFmtCheck}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&o.check, "check", false, "only check: list unformatted files and exit 3 if any")
+	cmd.Flags().BoolVar(&o.diff, "diff", false, "print the changes as a unified diff")
+	cmd.Flags().BoolVar(&o.recursive, "recursive", false, "also process subdirectories")
+	return cmd
+}
+
+func hclFiles(path string, recursive bool) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{path}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != path && (!recursive || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".hcl") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files, err
+}
+
+// formatFile formats one file and reports whether it was (or would be)
+// changed. Syntax errors are reported instead of formatting broken input.
+func formatFile(s *streams, path string, o fmtOptions) (bool, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	if _, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos); diags.HasErrors() {
+		writeDiagnostics(s.err, nil, diags, false)
+		return false, fmt.Errorf("%s has syntax errors; fix them before formatting", path)
+	}
+	out := hclwrite.Format(src)
+	if bytes.Equal(src, out) {
+		return false, nil
+	}
+	fmt.Fprintln(s.out, path)
+	if o.diff {
+		s.out.Write(diff.Diff(path, src, path, out))
+	}
+	if o.check {
+		return true, nil
+	}
+	return true, writeFileAtomic(path, out)
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, data, st.Mode().Perm())
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// streams are the process's standard streams, injected for tests.
+type streams struct {
+	in  io.Reader
+	out io.Writer
+	err io.Writer
+}
+
+// globals are the flags every command takes.
+type globals struct {
+	chdir   string
+	noColor bool
+}
+
+func newRootCmd(s *streams) *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "isoforge",
+		Short: "Build custom NixOS installer ISOs from isos.hcl, rebuilding only what changed",
+		Long: `isoforge builds NixOS installer ISOs (and other NixOS images) declared in
+isos.hcl, inside Podman or Docker containers, without Nix on the host.
+It pins nixpkgs and every variant's input hash in isos.lock.hcl and
+rebuilds only the variants whose inputs changed.
+
+Flags take one dash or two: -check and --check are the same.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if g.chdir == "" {
+				return nil
+			}
+			if err := os.Chdir(g.chdir); err != nil {
+				return &exitError{code: exitError1, err: fmt.Errorf("-chdir: %w", err)}
+			}
+			return nil
+		},
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.PersistentFlags().StringVar(&g.chdir, "chdir", "", "switch to `DIR` before doing anything else")
+	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "disable colors (also when NO_COLOR is set)")
+	root.AddCommand(
+		newValidateCmd(s, g),
+		newFmtCmd(s),
+		newRenderCmd(s, g),
+		newInitCmd(s),
+		newVersionCmd(s),
+	)
+	return root
+}
+
+// color reports whether output to w may use ANSI colors.
+func (g *globals) color(w io.Writer) bool {
+	if g.noColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	return isTerminal(w)
+}

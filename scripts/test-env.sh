@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Prepares a Debian machine for isoforge's integration tests and runs a command
+# inside that environment: installs the Debian packages, writes the Podman
+# configuration our machines need, starts `podman system service` and
+# `dockerd` when they are not already running (and stops what it started),
+# builds the local test builder image, then runs "$@".
+#
+#   scripts/test-env.sh go test ./...
+#
+# Idempotent: every step is skipped when its result is already there.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+state=${ISOFORGE_TEST_STATE:-/tmp/isoforge-test-env}
+mkdir -p "$state"
+log() { printf 'test-env: %s\n' "$*" >&2; }
+
+need_root() {
+  if [ "$(id -u)" != 0 ]; then
+    log "this step needs root (apt-get, /etc/containers, dockerd): run as root or with sudo"
+    exit 1
+  fi
+}
+
+install_packages() {
+  local pkgs=(podman runc docker.io nix-bin xorriso genisoimage debootstrap)
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  need_root
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$state/apt.log" 2>&1 ||
+    { tail -n 30 "$state/apt.log"; exit 1; }
+}
+
+configure_podman() {
+  local conf=/etc/containers/containers.conf
+  grep -q 'isoforge' "$conf" 2>/dev/null && return
+  if [ -s "$conf" ]; then
+    log "$conf exists and was not written by isoforge: leaving it alone"
+    return
+  fi
+  need_root
+  local nofile
+  nofile=$(ulimit -Hn)
+  [ "$nofile" = unlimited ] && nofile=1048576
+  log "writing $conf (runc, nofile=$nofile)"
+  mkdir -p /etc/containers
+  cat >"$conf" <<CONF
+# Written by isoforge's scripts/test-env.sh: crun cannot run in hybrid cgroup
+# mode here and the default nofile limit exceeds the hard limit.
+[containers]
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=32768:32768"]
+[engine]
+runtime = "runc"
+CONF
+}
+
+wait_for() { # socket, name
+  for _ in $(seq 1 100); do
+    [ -S "$1" ] && return 0
+    sleep 0.1
+  done
+  log "$2 did not create $1; see $state/$2.log"
+  tail -n 20 "$state/$2.log" >&2 || true
+  exit 1
+}
+
+started=()
+stop_started() {
+  for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
+}
+trap stop_started EXIT
+
+start_podman() {
+  local sock=/run/podman/podman.sock
+  if podman --remote --url "unix://$sock" info >/dev/null 2>&1; then return; fi
+  log "starting podman system service on $sock"
+  mkdir -p /run/podman
+  rm -f "$sock"
+  podman system service --time=0 "unix://$sock" >"$state/podman.log" 2>&1 &
+  started+=($!)
+  wait_for "$sock" podman
+}
+
+start_docker() {
+  local sock=/var/run/docker.sock
+  if /usr/bin/docker -H "unix://$sock" version >/dev/null 2>&1; then return; fi
+  log "starting dockerd on $sock"
+  rm -f "$sock"
+  dockerd >"$state/dockerd.log" 2>&1 &
+  started+=($!)
+  wait_for "$sock" dockerd
+  for _ in $(seq 1 100); do
+    /usr/bin/docker -H "unix://$sock" version >/dev/null 2>&1 && return
+    sleep 0.1
+  done
+  log "dockerd is not answering; see $state/dockerd.log"
+  exit 1
+}
+
+install_packages
+configure_podman
+start_podman
+start_docker
+"$root/testdata/builder/build.sh"
+
+export ISOFORGE_TEST_PODMAN_HOST=unix:///run/podman/podman.sock
+export ISOFORGE_TEST_DOCKER_HOST=unix:///var/run/docker.sock
+cd "$root"
+"$@"

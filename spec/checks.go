@@ -1,0 +1,156 @@
+package spec
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/crypto/ssh"
+)
+
+// checker holds what the semantic checks of one variant need.
+type checker struct {
+	dir       string
+	fields    map[string]field
+	nameRange hcl.Range
+	diags     hcl.Diagnostics
+}
+
+var (
+	variantNameRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$`)
+	hostnameRe    = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)
+	attrSegmentRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_'-]*$`)
+	fileNameRe    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,200}$`)
+	timezoneRe    = regexp.MustCompile(`^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$`)
+	localeRe      = regexp.MustCompile(`^[A-Za-z0-9_.@-]+$`)
+	isoLabelRe    = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,32}$`)
+)
+
+// Systems lists the Nix system doubles a variant may target.
+var Systems = []string{"aarch64-linux", "i686-linux", "x86_64-linux"}
+
+func (c *checker) errorf(subject *hcl.Range, summary, format string, args ...any) {
+	c.diags = append(c.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError, Summary: summary, Subject: subject, Detail: fmt.Sprintf(format, args...),
+	})
+}
+
+func (c *checker) check(v *Variant) hcl.Diagnostics {
+	if !variantNameRe.MatchString(v.Name) {
+		c.errorf(c.nameRange.Ptr(), "Invalid variant name",
+			"%q cannot name files and containers: use up to 63 letters, digits, '_', '.' and '-', starting with a letter or digit.", v.Name)
+	}
+	if _, ok := LookupFormat(v.Format); !ok {
+		c.errorf(c.rangeOf("format"), "Unknown format",
+			"%q is not a format.%s Valid formats: %s.", v.Format, didYouMean(v.Format, FormatNames()), strings.Join(FormatNames(), ", "))
+	}
+	if !contains(Systems, v.System) {
+		c.errorf(c.rangeOf("system"), "Unknown system",
+			"%q is not a supported system.%s Use one of: %s.", v.System, didYouMean(v.System, Systems), strings.Join(Systems, ", "))
+	}
+	c.checkPattern("hostname", v.Hostname, hostnameRe, "Invalid hostname",
+		"a hostname is one DNS label: up to 63 letters, digits and '-', not starting or ending with '-'")
+	c.checkPattern("timezone", v.Timezone, timezoneRe, "Invalid timezone", "use a tz database name such as \"Europe/Amsterdam\" or \"UTC\"")
+	c.checkPattern("locale", v.Locale, localeRe, "Invalid locale", "use a locale such as \"en_US.UTF-8\"")
+	c.checkPattern("keymap", v.Keymap, localeRe, "Invalid keymap", "use a console keymap such as \"us\" or \"de-latin1\"")
+	c.checkPattern("iso_label", v.ISOLabel, isoLabelRe, "Invalid ISO label",
+		"an ISO volume label (isoImage.volumeID) has at most 32 characters: letters, digits, '_', '.' and '-'")
+	c.checkPattern("file_name", v.FileName, fileNameRe, "Invalid file name",
+		"file_name is a plain file name in the output directory, such as \"installer.iso\", without '/'")
+	c.checkSSHKeys(v.SSHKeys)
+	c.checkPackages(v.Packages)
+	v.Modules = c.checkModules(v.Modules)
+	c.checkKernelParams(v.KernelParams)
+	return c.diags
+}
+
+func (c *checker) checkPattern(name, val string, re *regexp.Regexp, summary, how string) {
+	if !c.has(name) || re.MatchString(val) {
+		return
+	}
+	c.errorf(c.rangeOf(name), summary, "%q is not valid: %s.", val, how)
+}
+
+func (c *checker) checkSSHKeys(keys []string) {
+	for i, key := range keys {
+		if strings.Contains(key, "PRIVATE KEY") {
+			c.errorf(c.rangeOf("ssh_authorized_keys"), "Private key in ssh_authorized_keys",
+				"Key %d is a private key. Never put private keys in isos.hcl: use the public key (the .pub file).", i+1)
+			continue
+		}
+		trimmed := strings.TrimSpace(key)
+		if strings.Contains(trimmed, "\n") {
+			c.errorf(c.rangeOf("ssh_authorized_keys"), "Invalid SSH public key",
+				"Key %d spans several lines; give one key per list element (split(\"\\n\", file(...)) splits an authorized_keys file).", i+1)
+			continue
+		}
+		if _, _, _, _, err := ssh.ParseAuthorizedKey([]byte(trimmed)); err != nil {
+			c.errorf(c.rangeOf("ssh_authorized_keys"), "Invalid SSH public key",
+				"Key %d (%q) is not an OpenSSH public key: %s. Expected a line such as \"ssh-ed25519 AAAA... user@host\".",
+				i+1, abbreviate(trimmed, 40), err)
+		}
+	}
+}
+
+func (c *checker) checkPackages(pkgs []string) {
+	for _, p := range pkgs {
+		for _, seg := range strings.Split(p, ".") {
+			if attrSegmentRe.MatchString(seg) {
+				continue
+			}
+			c.errorf(c.rangeOf("packages"), "Invalid package attribute path",
+				"%q is not a nixpkgs attribute path such as \"htop\" or \"python3Packages.requests\": segment %q must start with a letter or '_' and hold only letters, digits, '_', '\\'' and '-'.",
+				abbreviate(p, 60), abbreviate(seg, 40))
+			break
+		}
+	}
+}
+
+// checkModules checks module paths and returns them cleaned, slash
+// separated and relative to the configuration directory.
+func (c *checker) checkModules(mods []string) []string {
+	out := make([]string, 0, len(mods))
+	for _, m := range mods {
+		clean := path.Clean(filepath.ToSlash(m))
+		if filepath.IsAbs(m) || escapes(clean) {
+			c.errorf(c.rangeOf("modules"), "Module path outside the configuration",
+				"%q leaves the directory of isos.hcl. Builds only see that directory (mounted read-only), so move the module inside it.", m)
+			continue
+		}
+		st, err := os.Stat(filepath.Join(c.dir, filepath.FromSlash(clean)))
+		switch {
+		case err != nil:
+			c.errorf(c.rangeOf("modules"), "Module file not found",
+				"%q does not exist (module paths are relative to the directory of isos.hcl).", m)
+		case st.IsDir() && !fileExists(filepath.Join(c.dir, clean, "default.nix")):
+			c.errorf(c.rangeOf("modules"), "Module directory without default.nix", "%q is a directory without default.nix.", m)
+		}
+		out = append(out, clean)
+	}
+	return out
+}
+
+func (c *checker) checkKernelParams(params []string) {
+	for _, p := range params {
+		if p == "" || strings.ContainsAny(p, " \t\r\n\x00") {
+			c.errorf(c.rangeOf("kernel_params"), "Invalid kernel parameter",
+				"%q must be one non-empty parameter without white space, such as \"console=ttyS0,115200\".", abbreviate(p, 40))
+		}
+	}
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+func abbreviate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

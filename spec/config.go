@@ -1,0 +1,98 @@
+// Package spec reads isos.hcl configurations: it decodes the HCL in phases
+// (variables, locals, settings, variants), checks the result and hands the
+// engine plain Go values. Every user error is an hcl.Diagnostic with a
+// source range.
+package spec
+
+import "github.com/hashicorp/hcl/v2"
+
+// Config is one decoded configuration directory.
+type Config struct {
+	// Dir is the absolute directory holding the configuration files.
+	Dir string
+	// Files lists the configuration files read, relative to Dir, sorted.
+	Files []string
+	// OutputDir is where artifacts go, relative to Dir (default "out").
+	OutputDir string
+	Nixpkgs   Nixpkgs
+	Runtime   Runtime
+	// Variants are the buildable variants, sorted by name. Abstract
+	// variants are resolved into their children and not listed.
+	Variants []Variant
+}
+
+// Variant returns the variant with the given name.
+func (c *Config) Variant(name string) (Variant, bool) {
+	for _, v := range c.Variants {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return Variant{}, false
+}
+
+// VariantNames lists the variant names in order.
+func (c *Config) VariantNames() []string {
+	names := make([]string, len(c.Variants))
+	for i, v := range c.Variants {
+		names[i] = v.Name
+	}
+	return names
+}
+
+// Nixpkgs says which nixpkgs the builds use. Exactly one field is set.
+type Nixpkgs struct {
+	// Channel is a channel name such as "nixos-24.11", pinned in the lockfile.
+	Channel string
+	// Rev is an exact 40-hex nixpkgs git revision.
+	Rev string
+	// Path is a local nixpkgs checkout, relative to Config.Dir when it lies
+	// inside it, else absolute.
+	Path string
+	// Range is where the nixpkgs block was declared.
+	Range hcl.Range
+}
+
+// Runtime holds the runtime block's settings.
+type Runtime struct {
+	// Engine is "auto", "podman" or "docker".
+	Engine string
+	// Image is the builder image reference.
+	Image string
+	// Parallelism is how many builds run at once.
+	Parallelism int
+	// NixVolume is the named volume holding the shared Nix store.
+	NixVolume string
+}
+
+// Variant is one buildable image, with defaults and inherited values
+// already applied.
+type Variant struct {
+	Name         string
+	Format       string
+	System       string
+	Hostname     string
+	Timezone     string
+	Locale       string
+	Keymap       string
+	ISOLabel     string
+	FileName     string
+	Packages     []string
+	SSHKeys      []string
+	Modules      []string // slash paths relative to Config.Dir
+	KernelParams []string
+	Nix          string
+	// DeclRange is the variant block's header, for diagnostics.
+	DeclRange hcl.Range
+}
+
+// Defaults the language applies when nothing sets a value.
+const (
+	DefaultFormat      = "install-iso"
+	DefaultSystem      = "x86_64-linux"
+	DefaultOutputDir   = "out"
+	DefaultEngine      = "auto"
+	DefaultImage       = "docker.io/nixos/nix:2.28.3"
+	DefaultParallelism = 2
+	DefaultNixVolume   = "isoforge-nix"
+)

@@ -1,0 +1,136 @@
+package spec
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+var nixpkgsSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "channel"}, {Name: "rev"}, {Name: "path"}}}
+
+var revRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var channelRe = regexp.MustCompile(`^(nixos|nixpkgs)-[a-z0-9.-]+$`)
+
+func decodeNixpkgsBlock(block *hcl.Block, ctx *hcl.EvalContext, dir string) (Nixpkgs, hcl.Diagnostics) {
+	n := Nixpkgs{Range: block.DefRange}
+	content, diags := block.Body.Content(nixpkgsSchema)
+	diags = append(diags, decodeString(content.Attributes["channel"], ctx, &n.Channel)...)
+	diags = append(diags, decodeString(content.Attributes["rev"], ctx, &n.Rev)...)
+	diags = append(diags, decodeString(content.Attributes["path"], ctx, &n.Path)...)
+	if diags.HasErrors() {
+		return n, diags
+	}
+	set := 0
+	for _, s := range []string{n.Channel, n.Rev, n.Path} {
+		if s != "" {
+			set++
+		}
+	}
+	if set != 1 {
+		return n, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Ambiguous nixpkgs source", Subject: block.DefRange.Ptr(),
+			Detail: `Set exactly one of channel (e.g. "nixos-24.11"), rev (a 40-hex nixpkgs commit) or path (a local checkout).`,
+		})
+	}
+	if a := content.Attributes["rev"]; n.Rev != "" && !revRe.MatchString(n.Rev) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Invalid nixpkgs revision", Subject: a.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%q is not a full git commit: give all 40 lowercase hex digits.", n.Rev),
+		})
+	}
+	if a := content.Attributes["channel"]; n.Channel != "" && !channelRe.MatchString(n.Channel) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Invalid nixpkgs channel", Subject: a.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%q is not a channel name such as \"nixos-24.11\", \"nixos-unstable\" or \"nixpkgs-unstable\".", n.Channel),
+		})
+	}
+	if n.Path != "" {
+		n.Path = normalizeLocalPath(dir, n.Path)
+	}
+	return n, diags
+}
+
+// normalizeLocalPath keeps paths inside the configuration relative (so
+// hashes do not depend on the checkout location) and makes others absolute.
+func normalizeLocalPath(dir, p string) string {
+	abs := p
+	if !filepath.IsAbs(p) {
+		abs = filepath.Join(dir, p)
+	}
+	rel, err := filepath.Rel(dir, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return filepath.Clean(abs)
+	}
+	return filepath.ToSlash(rel)
+}
+
+var runtimeSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "engine"}, {Name: "image"}, {Name: "parallelism"}, {Name: "nix_volume"},
+}}
+
+var volumeRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
+func decodeRuntimeBlock(block *hcl.Block, ctx *hcl.EvalContext, rt *Runtime) hcl.Diagnostics {
+	content, diags := block.Body.Content(runtimeSchema)
+	diags = append(diags, decodeString(content.Attributes["engine"], ctx, &rt.Engine)...)
+	diags = append(diags, decodeString(content.Attributes["image"], ctx, &rt.Image)...)
+	diags = append(diags, decodeInt(content.Attributes["parallelism"], ctx, &rt.Parallelism)...)
+	diags = append(diags, decodeString(content.Attributes["nix_volume"], ctx, &rt.NixVolume)...)
+	engines := []string{"auto", "docker", "podman"}
+	if a := content.Attributes["engine"]; a != nil && !contains(engines, rt.Engine) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Unknown runtime engine", Subject: a.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%q is not an engine: use auto, podman or docker.%s", rt.Engine, didYouMean(rt.Engine, engines)),
+		})
+	}
+	if a := content.Attributes["image"]; a != nil && (rt.Image == "" || strings.ContainsAny(rt.Image, " \t\n")) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Invalid builder image", Subject: a.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%q is not an image reference such as %q.", rt.Image, DefaultImage),
+		})
+	}
+	if a := content.Attributes["nix_volume"]; a != nil && !volumeRe.MatchString(rt.NixVolume) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Invalid volume name", Subject: a.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%q is not a volume name: use letters, digits, '_', '.' and '-'.", rt.NixVolume),
+		})
+	}
+	return diags
+}
+
+var isoforgeSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "output_dir"}}}
+
+func decodeIsoforgeBlock(block *hcl.Block, ctx *hcl.EvalContext, cfg *Config) hcl.Diagnostics {
+	content, diags := block.Body.Content(isoforgeSchema)
+	attr := content.Attributes["output_dir"]
+	diags = append(diags, decodeString(attr, ctx, &cfg.OutputDir)...)
+	if attr == nil || diags.HasErrors() {
+		return diags
+	}
+	clean := filepath.ToSlash(filepath.Clean(cfg.OutputDir))
+	if escapes(clean) || clean == "." || strings.HasPrefix(clean, ".isoforge") {
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Invalid output directory", Subject: attr.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%q must be a subdirectory of the configuration directory, such as \"out\", and not .isoforge.", cfg.OutputDir),
+		})
+	}
+	cfg.OutputDir = clean
+	return diags
+}
+
+// escapes reports whether a cleaned relative slash path leaves its root.
+func escapes(p string) bool {
+	return filepath.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

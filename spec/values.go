@@ -1,0 +1,110 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// evalAs evaluates expr and converts the result to ty, reporting a
+// diagnostic on the expression when it cannot.
+func evalAs(expr hcl.Expression, ctx *hcl.EvalContext, ty cty.Type, what string) (cty.Value, hcl.Diagnostics) {
+	val, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	if val.IsNull() {
+		return cty.NilVal, diags
+	}
+	if !val.IsWhollyKnown() {
+		return cty.NilVal, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Value not known", Subject: expr.Range().Ptr(),
+			Detail: fmt.Sprintf("The value of %s depends on something that failed to evaluate.", what),
+		})
+	}
+	out, err := convert.Convert(val, ty)
+	if err != nil {
+		return cty.NilVal, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Incorrect type for " + what, Subject: expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%s must be %s: %s.", what, ty.FriendlyName(), err),
+		})
+	}
+	return out, diags
+}
+
+func decodeString(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *string) hcl.Diagnostics {
+	if attr == nil {
+		return nil
+	}
+	val, diags := evalAs(attr.Expr, ctx, cty.String, attr.Name)
+	if val != cty.NilVal {
+		*dst = val.AsString()
+	}
+	return diags
+}
+
+func decodeBool(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *bool) hcl.Diagnostics {
+	if attr == nil {
+		return nil
+	}
+	val, diags := evalAs(attr.Expr, ctx, cty.Bool, attr.Name)
+	if val != cty.NilVal {
+		*dst = val.True()
+	}
+	return diags
+}
+
+func decodeInt(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *int) hcl.Diagnostics {
+	if attr == nil {
+		return nil
+	}
+	val, diags := evalAs(attr.Expr, ctx, cty.Number, attr.Name)
+	if val == cty.NilVal {
+		return diags
+	}
+	n, acc := val.AsBigFloat().Int64()
+	if acc != 0 || n < 1 || n > 1024 {
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Invalid " + attr.Name, Subject: attr.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%s must be a whole number from 1 to 1024.", attr.Name),
+		})
+	}
+	*dst = int(n)
+	return diags
+}
+
+func stringList(val cty.Value) []string {
+	if val == cty.NilVal || val.IsNull() {
+		return nil
+	}
+	out := make([]string, 0, val.LengthInt())
+	for it := val.ElementIterator(); it.Next(); {
+		_, v := it.Element()
+		if !v.IsNull() {
+			out = append(out, v.AsString())
+		}
+	}
+	return out
+}
+
+var identifierRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+func checkIdentifier(name, kind string, rng hcl.Range) hcl.Diagnostics {
+	if identifierRe.MatchString(name) {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError, Summary: "Invalid " + kind + " name", Subject: rng.Ptr(),
+		Detail: fmt.Sprintf("%q is not a valid %s name: use letters, digits, underscores and dashes, starting with a letter.", name, kind),
+	}}
+}
+
+func duplicateBlock(kind string, block *hcl.Block, first hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError, Summary: "Duplicate " + kind + " block", Subject: block.DefRange.Ptr(),
+		Detail: fmt.Sprintf("Only one %s block is allowed; the first is at %s. Merge them into one.", kind, first),
+	}
+}
