@@ -1,0 +1,265 @@
+// Package plan compares each variant's current inputs and artifact with
+// the lockfile and decides, with reasons, what a build must do.
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/isoforge/isoforge/engine/fingerprint"
+	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/engine/render"
+	"github.com/isoforge/isoforge/spec"
+)
+
+// Kind is what happens to one variant.
+type Kind string
+
+// The kinds of action, as plan prints them.
+const (
+	Create  Kind = "create"
+	Rebuild Kind = "rebuild"
+	NoOp    Kind = "no-op"
+	Remove  Kind = "remove"
+)
+
+// Action is the decision for one variant.
+type Action struct {
+	Variant string
+	Kind    Kind
+	Reasons []string
+	// Drift is set when the inputs match but the artifact does not.
+	Drift bool
+	// Spec, Rendered and Inputs are unset for Remove.
+	Spec     spec.Variant
+	Rendered []byte
+	Inputs   fingerprint.Result
+	// Artifact is the artifact's slash path relative to the config dir.
+	Artifact string
+	Locked   *lockfile.Entry
+}
+
+// Builds reports whether the action runs a build.
+func (a Action) Builds() bool { return a.Kind == Create || a.Kind == Rebuild }
+
+// Plan is the decision for every selected variant.
+type Plan struct {
+	Pin     lockfile.Pin
+	Actions []Action
+}
+
+// Counts tallies the actions by kind.
+func (p *Plan) Counts() map[Kind]int {
+	c := map[Kind]int{}
+	for _, a := range p.Actions {
+		c[a.Kind]++
+	}
+	return c
+}
+
+// HasChanges reports whether applying the plan would do anything.
+func (p *Plan) HasChanges() bool {
+	for _, a := range p.Actions {
+		if a.Kind != NoOp {
+			return true
+		}
+	}
+	return false
+}
+
+// Options narrow and force a plan.
+type Options struct {
+	// Targets are glob patterns (path.Match) of variant names; empty = all.
+	Targets []string
+	// Replace forces these variants to rebuild.
+	Replace []string
+	// Verify re-hashes every artifact instead of trusting the stat cache.
+	Verify bool
+}
+
+// Build computes the plan.
+func Build(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, cache *fingerprint.StatCache, opts Options) (*Plan, error) {
+	if err := checkNames(cfg, lock, opts); err != nil {
+		return nil, err
+	}
+	p := &Plan{Pin: pin}
+	files := newFileCache(cfg.Dir)
+	for _, v := range cfg.Variants {
+		if !selected(v.Name, opts.Targets) {
+			continue
+		}
+		a, err := decide(cfg, v, lock, pin, cache, files, opts)
+		if err != nil {
+			return nil, err
+		}
+		p.Actions = append(p.Actions, a)
+	}
+	for _, name := range lock.VariantNames() {
+		if _, ok := cfg.Variant(name); ok || !selected(name, opts.Targets) {
+			continue
+		}
+		e, _ := lock.Variant(name)
+		p.Actions = append(p.Actions, Action{Variant: name, Kind: Remove, Artifact: e.Artifact, Locked: &e,
+			Reasons: []string{"no longer in the configuration"}})
+	}
+	sort.SliceStable(p.Actions, func(i, j int) bool { return p.Actions[i].Variant < p.Actions[j].Variant })
+	return p, nil
+}
+
+// Inputs renders a variant and fingerprints its inputs.
+func Inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin) ([]byte, fingerprint.Result, error) {
+	return inputs(cfg, v, pin, newFileCache(cfg.Dir))
+}
+
+func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache) ([]byte, fingerprint.Result, error) {
+	rendered := render.Module(v)
+	mods, err := files.moduleFiles(v.Modules, v.Nix)
+	if err != nil {
+		return nil, fingerprint.Result{}, err
+	}
+	res, err := fingerprint.Compute(fingerprint.Inputs{
+		Rendered: rendered, Files: mods, Format: v.Format, System: v.System,
+		Image: cfg.Runtime.Image, Nixpkgs: pin.ID(), Renderer: render.Version, Settings: settings(v),
+	})
+	return rendered, res, err
+}
+
+func decide(cfg *spec.Config, v spec.Variant, lock *lockfile.Lock, pin lockfile.Pin, cache *fingerprint.StatCache, files *fileCache, opts Options) (Action, error) {
+	rendered, res, err := inputs(cfg, v, pin, files)
+	if err != nil {
+		return Action{}, err
+	}
+	a := Action{Variant: v.Name, Spec: v, Rendered: rendered, Inputs: res, Artifact: path.Join(cfg.OutputDir, v.FileName)}
+	e, ok := lock.Variant(v.Name)
+	if !ok {
+		a.Kind, a.Reasons = Create, []string{"not in " + lockfile.FileName}
+		return a, nil
+	}
+	a.Locked = &e
+	if e.InputsHash != res.Hash {
+		a.Kind, a.Reasons = Rebuild, reasons(fingerprint.Diff(e.Inputs, res.Inputs))
+	} else if drift := artifactDrift(cfg.Dir, a.Artifact, e, cache, opts.Verify); drift != "" {
+		a.Kind, a.Drift, a.Reasons = Rebuild, true, []string{drift}
+	} else {
+		a.Kind = NoOp
+	}
+	if a.Kind == NoOp && contains(opts.Replace, v.Name) {
+		a.Kind, a.Reasons = Rebuild, []string{"forced by -replace"}
+	}
+	return a, nil
+}
+
+// artifactDrift explains why the artifact on disk does not match the
+// lock, or returns "".
+func artifactDrift(dir, artifact string, e lockfile.Entry, cache *fingerprint.StatCache, verify bool) string {
+	if e.Artifact != artifact {
+		return fmt.Sprintf("artifact moved from %s to %s", e.Artifact, artifact)
+	}
+	sum, _, err := cache.Sum(path.Join(dir, artifact), verify)
+	switch {
+	case errors.Is(err, fingerprint.ErrMissing):
+		return "drift: " + artifact + " is missing"
+	case err != nil:
+		return "drift: cannot read " + artifact + ": " + err.Error()
+	case sum != e.SHA256:
+		return "drift: " + artifact + " no longer matches its sha256"
+	}
+	return ""
+}
+
+// settings lists a variant's settings as text, one entry each.
+func settings(v spec.Variant) map[string]string {
+	list := func(l []string) string { return strings.Join(l, "\n") }
+	return map[string]string{
+		"hostname": v.Hostname, "timezone": v.Timezone, "locale": v.Locale, "keymap": v.Keymap,
+		"iso_label": v.ISOLabel, "file_name": v.FileName, "nix": v.Nix,
+		"packages": list(v.Packages), "ssh_authorized_keys": list(v.SSHKeys),
+		"modules": list(v.Modules), "kernel_params": list(v.KernelParams),
+	}
+}
+
+// reasons turns changed input names into what a person wants to read. A
+// changed setting implies a changed module, so that is said only alone.
+func reasons(changed []string) []string {
+	out := make([]string, 0, len(changed))
+	settingChanged := false
+	for _, n := range changed {
+		settingChanged = settingChanged || strings.HasPrefix(n, "setting/")
+	}
+	for _, n := range changed {
+		switch {
+		case n == "iso.nix" && settingChanged:
+		case n == "iso.nix":
+			out = append(out, "rendered module changed")
+		case strings.HasPrefix(n, "setting/"):
+			out = append(out, strings.TrimPrefix(n, "setting/")+" changed")
+		case n == "meta/nixpkgs":
+			out = append(out, "nixpkgs pin changed")
+		case n == "meta/image":
+			out = append(out, "builder image changed")
+		case n == "meta/renderer":
+			out = append(out, "isoforge renderer changed")
+		case strings.HasPrefix(n, "meta/"):
+			out = append(out, strings.TrimPrefix(n, "meta/")+" changed")
+		default:
+			out = append(out, "file "+strings.TrimPrefix(n, "src/")+" changed")
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "inputs changed")
+	}
+	return out
+}
+
+func selected(name string, targets []string) bool {
+	if len(targets) == 0 {
+		return true
+	}
+	for _, t := range targets {
+		if ok, _ := path.Match(t, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// checkNames rejects -target and -replace values that match nothing, a
+// typo users would otherwise not notice.
+func checkNames(cfg *spec.Config, lock *lockfile.Lock, opts Options) error {
+	names := append(cfg.VariantNames(), lock.VariantNames()...)
+	for _, t := range opts.Targets {
+		if _, err := path.Match(t, ""); err != nil {
+			return fmt.Errorf("-target %q is not a valid glob: %w", t, err)
+		}
+		if !anyMatch(t, names) {
+			return fmt.Errorf("-target %q matches no variant; variants: %s", t, strings.Join(cfg.VariantNames(), ", "))
+		}
+	}
+	for _, r := range opts.Replace {
+		if _, ok := cfg.Variant(r); !ok {
+			return fmt.Errorf("-replace %q: no such variant; variants: %s", r, strings.Join(cfg.VariantNames(), ", "))
+		}
+	}
+	return nil
+}
+
+func anyMatch(glob string, names []string) bool {
+	for _, n := range names {
+		if ok, _ := path.Match(glob, n); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,98 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/isoforge/isoforge/runtimes"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/client"
+)
+
+// Run implements runtimes.Runtime.
+func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtimes.LineWriter) (int, error) {
+	created, err := r.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
+		Name: cs.Name, Config: configFor(cs), HostConfig: hostConfigFor(cs),
+	})
+	if err != nil {
+		return -1, fmt.Errorf("docker: creating container: %w", err)
+	}
+	// Removal must outlive the caller's cancellation.
+	defer r.cleanup(created.ID)
+	if _, err := r.cli.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
+		return -1, fmt.Errorf("docker: starting container: %w", err)
+	}
+	logsDone := r.streamLogs(ctx, created.ID, out)
+	wait := r.cli.ContainerWait(ctx, created.ID, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	select {
+	case res := <-wait.Result:
+		waitLogs(logsDone)
+		if res.Error != nil && res.Error.Message != "" {
+			return int(res.StatusCode), fmt.Errorf("docker: container failed: %s", res.Error.Message)
+		}
+		return int(res.StatusCode), nil
+	case err := <-wait.Error:
+		if ctx.Err() != nil {
+			return -1, ctx.Err()
+		}
+		return -1, fmt.Errorf("docker: waiting for container: %w", err)
+	}
+}
+
+func (r *Runtime) cleanup(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = r.Remove(ctx, id)
+}
+
+func (r *Runtime) streamLogs(ctx context.Context, id string, out runtimes.LineWriter) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rc, err := r.cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
+		if err != nil {
+			return
+		}
+		defer rc.Close()
+		lo, le := runtimes.NewLines("stdout", out), runtimes.NewLines("stderr", out)
+		_, _ = stdcopy.StdCopy(lo, le, rc)
+		lo.Flush()
+		le.Flush()
+	}()
+	return done
+}
+
+func waitLogs(done <-chan struct{}) {
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+}
+
+func configFor(cs runtimes.ContainerSpec) *container.Config {
+	env := make([]string, 0, len(cs.Env))
+	for k, v := range cs.Env {
+		env = append(env, k+"="+v)
+	}
+	sort.Strings(env)
+	return &container.Config{Image: cs.Image, Cmd: cs.Command, Env: env, WorkingDir: cs.WorkingDir, Labels: cs.Labels}
+}
+
+func hostConfigFor(cs runtimes.ContainerSpec) *container.HostConfig {
+	hc := &container.HostConfig{}
+	for _, b := range cs.Binds {
+		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeBind, Source: b.Source, Target: b.Target, ReadOnly: b.ReadOnly})
+	}
+	for _, v := range cs.Volumes {
+		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: v.Name, Target: v.Target})
+	}
+	for _, d := range cs.Devices {
+		hc.Devices = append(hc.Devices, container.DeviceMapping{PathOnHost: d, PathInContainer: d, CgroupPermissions: "rwm"})
+	}
+	hc.Memory = cs.MemoryBytes
+	return hc
+}

@@ -1,0 +1,164 @@
+// Package podman runs isoforge builders through Podman's libpod API
+// (github.com/containers/podman/v4/pkg/bindings). Build with CGO_ENABLED=0
+// and the tags listed in the README.
+package podman
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/containers/podman/v4/pkg/bindings"
+	"github.com/containers/podman/v4/pkg/bindings/containers"
+	"github.com/containers/podman/v4/pkg/bindings/images"
+	"github.com/containers/podman/v4/pkg/bindings/system"
+	"github.com/containers/podman/v4/pkg/bindings/volumes"
+	"github.com/containers/podman/v4/pkg/domain/entities"
+	"github.com/isoforge/isoforge/runtimes"
+)
+
+// Name is the engine name in isos.hcl and -runtime.
+const Name = "podman"
+
+func init() { runtimes.Register(factory{}) }
+
+type factory struct{}
+
+func (factory) Name() string  { return Name }
+func (factory) Priority() int { return 10 }
+func (factory) Hint() string {
+	return "start it with: podman system service --time=0 unix:///run/podman/podman.sock & (or systemctl --user start podman.socket)"
+}
+
+// Endpoints lists the sockets tried when no host is given: CONTAINER_HOST,
+// the rootful socket, then the rootless one.
+func Endpoints() []string {
+	var eps []string
+	if h := os.Getenv("CONTAINER_HOST"); h != "" {
+		eps = append(eps, h)
+	}
+	eps = append(eps, "unix:///run/podman/podman.sock")
+	if xdg := os.Getenv("XDG_RUNTIME_DIR"); xdg != "" {
+		eps = append(eps, "unix://"+filepath.Join(xdg, "podman", "podman.sock"))
+	}
+	return eps
+}
+
+func (factory) Open(ctx context.Context, host string) (runtimes.Runtime, error) {
+	eps := Endpoints()
+	if host != "" {
+		eps = []string{host}
+	}
+	var errs []error
+	for _, ep := range eps {
+		conn, err := bindings.NewConnection(ctx, ep)
+		if err == nil {
+			return &Runtime{conn: conn, endpoint: ep}, nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %v", ep, err))
+	}
+	return nil, fmt.Errorf("%w: %w", runtimes.ErrUnreachable, errors.Join(errs...))
+}
+
+// Runtime is a connection to a Podman service.
+type Runtime struct {
+	conn     context.Context
+	endpoint string
+}
+
+// with carries the caller's cancellation into the bindings, which keep
+// their connection in a context value.
+func (r *Runtime) with(ctx context.Context) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(r.conn)
+	stop := context.AfterFunc(ctx, cancel)
+	return c, func() { stop(); cancel() }
+}
+
+// Info implements runtimes.Runtime.
+func (r *Runtime) Info(ctx context.Context) (runtimes.Info, error) {
+	c, cancel := r.with(ctx)
+	defer cancel()
+	v, err := system.Version(c, nil)
+	if err != nil {
+		return runtimes.Info{}, fmt.Errorf("%w: %s: %v", runtimes.ErrUnreachable, r.endpoint, err)
+	}
+	info := runtimes.Info{Engine: Name, Endpoint: r.endpoint}
+	if v.Server != nil {
+		info.Version, info.APIVersion = v.Server.Version, v.Server.APIVersion
+	}
+	return info, nil
+}
+
+// EnsureImage implements runtimes.Runtime.
+func (r *Runtime) EnsureImage(ctx context.Context, ref string) error {
+	c, cancel := r.with(ctx)
+	defer cancel()
+	ok, err := images.Exists(c, ref, nil)
+	if err != nil {
+		return fmt.Errorf("podman: checking image %s: %w", ref, err)
+	}
+	if ok {
+		return nil
+	}
+	quiet := true
+	if _, err := images.Pull(c, ref, &images.PullOptions{Quiet: &quiet}); err != nil {
+		return &runtimes.ImageError{Engine: Name, Image: ref, Err: err}
+	}
+	return nil
+}
+
+// EnsureVolume implements runtimes.Runtime.
+func (r *Runtime) EnsureVolume(ctx context.Context, name string) error {
+	c, cancel := r.with(ctx)
+	defer cancel()
+	ok, err := volumes.Exists(c, name, nil)
+	if err != nil {
+		return fmt.Errorf("podman: checking volume %s: %w", name, err)
+	}
+	if ok {
+		return nil
+	}
+	_, err = volumes.Create(c, entities.VolumeCreateOptions{Name: name, Label: map[string]string{"io.isoforge.volume": "nix-store"}}, nil)
+	if err != nil {
+		return fmt.Errorf("podman: creating volume %s: %w", name, err)
+	}
+	return nil
+}
+
+// Containers implements runtimes.Runtime.
+func (r *Runtime) Containers(ctx context.Context, labels map[string]string) ([]runtimes.Container, error) {
+	c, cancel := r.with(ctx)
+	defer cancel()
+	all := true
+	var filters []string
+	for k, v := range labels {
+		filters = append(filters, k+"="+v)
+	}
+	list, err := containers.List(c, &containers.ListOptions{All: &all, Filters: map[string][]string{"label": filters}})
+	if err != nil {
+		return nil, fmt.Errorf("podman: listing containers: %w", err)
+	}
+	out := make([]runtimes.Container, 0, len(list))
+	for _, ct := range list {
+		name := ""
+		if len(ct.Names) > 0 {
+			name = ct.Names[0]
+		}
+		out = append(out, runtimes.Container{ID: ct.ID, Name: name, State: ct.State, Labels: ct.Labels})
+	}
+	return out, nil
+}
+
+// Remove implements runtimes.Runtime.
+func (r *Runtime) Remove(ctx context.Context, id string) error {
+	c, cancel := r.with(ctx)
+	defer cancel()
+	force, timeout := true, uint(0)
+	_, err := containers.Remove(c, id, &containers.RemoveOptions{Force: &force, Timeout: &timeout})
+	return err
+}
+
+// Close implements runtimes.Runtime.
+func (r *Runtime) Close() error { return nil }

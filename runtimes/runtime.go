@@ -1,0 +1,109 @@
+// Package runtimes declares the container runtime the engine builds with
+// and a registry of adapters (podman, docker) chosen by name.
+package runtimes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Labels every container isoforge starts carries, so leftovers of an
+// interrupted run can be found and removed, and only those.
+const (
+	LabelVariant = "io.isoforge.variant"
+	LabelRun     = "io.isoforge.run"
+	LabelConfig  = "io.isoforge.config"
+)
+
+// Runtime is what the engine needs from a container engine.
+type Runtime interface {
+	// Info checks that the engine answers and describes it.
+	Info(ctx context.Context) (Info, error)
+	// EnsureImage makes sure ref exists locally, pulling it when missing.
+	EnsureImage(ctx context.Context, ref string) error
+	// EnsureVolume creates the named volume when it does not exist.
+	EnsureVolume(ctx context.Context, name string) error
+	// Run creates and starts a container, streams its output line by line
+	// to out, waits for it and removes it. Cancelling ctx stops and removes
+	// the container. The returned code is the container's exit code.
+	Run(ctx context.Context, spec ContainerSpec, out LineWriter) (int, error)
+	// Containers lists the containers (running or not) carrying all labels.
+	Containers(ctx context.Context, labels map[string]string) ([]Container, error)
+	// Remove force-removes a container.
+	Remove(ctx context.Context, id string) error
+	// Close releases the connection.
+	Close() error
+}
+
+// LineWriter receives one line of container output at a time, without
+// its newline; stream is "stdout" or "stderr".
+type LineWriter func(stream, line string)
+
+// Info describes a reachable engine.
+type Info struct {
+	Engine     string `json:"engine"`
+	Version    string `json:"version"`
+	APIVersion string `json:"api_version"`
+	Endpoint   string `json:"endpoint"`
+}
+
+// ContainerSpec is one build container.
+type ContainerSpec struct {
+	Name       string
+	Image      string
+	Command    []string
+	Env        map[string]string
+	WorkingDir string
+	Binds      []Bind
+	Volumes    []VolumeMount
+	Devices    []string
+	Labels     map[string]string
+	// MemoryBytes limits memory when non-zero.
+	MemoryBytes int64
+}
+
+// Bind mounts a host path into the container.
+type Bind struct {
+	Source   string
+	Target   string
+	ReadOnly bool
+}
+
+// VolumeMount mounts a named volume.
+type VolumeMount struct {
+	Name   string
+	Target string
+}
+
+// Container is a container found by label.
+type Container struct {
+	ID     string
+	Name   string
+	State  string
+	Labels map[string]string
+}
+
+// ErrUnreachable wraps failures to reach an engine's service.
+var ErrUnreachable = errors.New("container engine not reachable")
+
+// ImageError reports an image that is missing and could not be pulled.
+type ImageError struct {
+	Engine string
+	Image  string
+	Err    error
+}
+
+func (e *ImageError) Error() string {
+	return fmt.Sprintf("%s: image %s is not present and pulling it failed: %v (pull or load it by hand, or set runtime.image)",
+		e.Engine, e.Image, e.Err)
+}
+
+func (e *ImageError) Unwrap() error { return e.Err }
+
+// ExitError is a build container that exited non-zero.
+type ExitError struct {
+	Code int
+}
+
+func (e *ExitError) Error() string { return fmt.Sprintf("builder exited with code %d", e.Code) }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the TEST DOUBLE builder image localhost/isoforge-testbuilder:TAG
+# from Debian packages (no registry): a debootstrap rootfs imported into
+# Podman, nix-bin and xorriso installed on top, then loaded into Docker.
+# Skipped when the tagged image exists in each engine.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+tag=$(cat "$here/TAG")
+image=localhost/isoforge-testbuilder:$tag
+base=localhost/isoforge-testbuilder-base:bookworm
+log() { printf 'testbuilder: %s\n' "$*" >&2; }
+
+mirror() {
+  local uri
+  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=$(awk '/^deb / {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+build_podman() {
+  if podman image exists "$image"; then return; fi
+  if ! podman image exists "$base"; then
+    local root
+    root=$(mktemp -d /tmp/isoforge-rootfs.XXXXXX)
+    log "debootstrap bookworm into $root (about a minute)"
+    debootstrap --variant=minbase bookworm "$root" "$(mirror)" >"$root.log" 2>&1 ||
+      { tail -n 20 "$root.log" >&2; exit 1; }
+    tar -C "$root" -c . | podman import -q - "$base" >/dev/null
+    rm -rf "$root" "$root.log"
+  fi
+  log "building $image"
+  podman build -q -t "$image" -f "$here/Containerfile" "$here" >/dev/null
+}
+
+load_docker() {
+  command -v dockerd >/dev/null || return 0
+  local docker=/usr/bin/docker
+  [ -x "$docker" ] || docker=docker
+  "$docker" image inspect "$image" >/dev/null 2>&1 && return
+  log "loading $image into Docker"
+  podman save --format docker-archive "$image" | "$docker" load -q >/dev/null
+}
+
+build_podman
+load_docker
+echo "$image"
