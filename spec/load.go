@@ -22,6 +22,10 @@ type Options struct {
 	Vars []VarArg
 	// Env is the process environment (os.Environ()), for ISOFORGE_VAR_*.
 	Env []string
+	// Image overrides runtime.image (mirrors, air-gapped builds, tests).
+	Image string
+	// NixpkgsPath replaces the nixpkgs block with a local checkout.
+	NixpkgsPath string
 }
 
 // Loader reads configurations and keeps their sources so diagnostics can
@@ -85,7 +89,7 @@ func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return cfg, diags
 	}
-	d := &decoder{cfg: cfg, blocks: blocks, fnCtx: &hcl.EvalContext{Functions: functions(abs)}}
+	d := &decoder{cfg: cfg, blocks: blocks, fnCtx: &hcl.EvalContext{Functions: functions(abs)}, nixpkgsPathOverride: opts.NixpkgsPath}
 	diags = append(diags, d.decode(opts, l.parseVarFile)...)
 	return cfg, diags
 }
@@ -121,6 +125,8 @@ type decoder struct {
 	blocks map[string][]*hcl.Block
 	fnCtx  *hcl.EvalContext
 	ctx    *hcl.EvalContext
+
+	nixpkgsPathOverride string
 }
 
 func (d *decoder) decode(opts Options, parse func(string) (*hcl.File, hcl.Diagnostics)) hcl.Diagnostics {
@@ -137,8 +143,20 @@ func (d *decoder) decode(opts Options, parse func(string) (*hcl.File, hcl.Diagno
 	diags = append(diags, lDiags...)
 	d.ctx.Variables["local"] = cty.ObjectVal(locals)
 	diags = append(diags, d.decodeSettings()...)
+	d.applyOverrides(opts)
 	diags = append(diags, d.decodeVariants()...)
 	return diags
+}
+
+// applyOverrides puts command-line and environment overrides of the
+// settings into effect; they enter fingerprints like any setting.
+func (d *decoder) applyOverrides(opts Options) {
+	if opts.Image != "" {
+		d.cfg.Runtime.Image = opts.Image
+	}
+	if opts.NixpkgsPath != "" {
+		d.cfg.Nixpkgs = Nixpkgs{Path: normalizeLocalPath(d.cfg.Dir, opts.NixpkgsPath), Range: d.cfg.Nixpkgs.Range}
+	}
 }
 
 func (d *decoder) decodeVariables() (map[string]*variable, hcl.Diagnostics) {
@@ -198,7 +216,7 @@ func (d *decoder) decodeSettings() hcl.Diagnostics {
 	})
 	single("runtime", func(b *hcl.Block) hcl.Diagnostics { return decodeRuntimeBlock(b, d.ctx, &d.cfg.Runtime) })
 	single("isoforge", func(b *hcl.Block) hcl.Diagnostics { return decodeIsoforgeBlock(b, d.ctx, d.cfg) })
-	if len(d.blocks["nixpkgs"]) == 0 {
+	if len(d.blocks["nixpkgs"]) == 0 && d.nixpkgsPathOverride == "" {
 		diags = append(diags, errorDiag("Missing nixpkgs block",
 			"Say which nixpkgs to build with, e.g. nixpkgs { channel = \"nixos-24.11\" }; isoforge pins it in isos.lock.hcl.")...)
 	}

@@ -8,6 +8,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Environment overrides of isos.hcl settings, for registry mirrors,
+// air-gapped fleets and tests.
+const (
+	envImage       = "ISOFORGE_IMAGE"
+	envNixpkgsPath = "ISOFORGE_NIXPKGS_PATH"
+	envRuntime     = "ISOFORGE_RUNTIME"
+)
+
 // configFlags are the flags of every command that loads isos.hcl.
 type configFlags struct {
 	vars     []string
@@ -23,7 +31,10 @@ func (c *configFlags) register(cmd *cobra.Command) {
 // load reads the configuration in dir with the flags' variables.
 func (c *configFlags) load(dir string) (*spec.Config, *spec.Loader, hcl.Diagnostics) {
 	l := spec.NewLoader()
-	cfg, diags := l.Load(dir, spec.Options{Vars: c.order, Env: os.Environ()})
+	cfg, diags := l.Load(dir, spec.Options{
+		Vars: c.order, Env: os.Environ(),
+		Image: os.Getenv(envImage), NixpkgsPath: os.Getenv(envNixpkgsPath),
+	})
 	return cfg, l, diags
 }
 

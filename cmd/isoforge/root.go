@@ -55,6 +55,8 @@ Flags take one dash or two: -check and --check are the same.`,
 		newRenderCmd(s, g),
 		newInitCmd(s),
 		newVersionCmd(s),
+		newPlanCmd(s, g),
+		newApplyCmd(s, g),
 	)
 	return root
 }

@@ -49,7 +49,9 @@ func (in Inputs) entries() map[string][]byte {
 		"meta/renderer": []byte(in.Renderer),
 	}
 	for k, v := range in.Settings {
-		e["setting/"+k] = []byte(v)
+		if v != "" {
+			e["setting/"+k] = []byte(v)
+		}
 	}
 	for p, b := range in.Files {
 		e["src/"+p] = b
@@ -70,8 +72,7 @@ func Compute(in Inputs) (Result, error) {
 	per := make(map[string]string, len(e))
 	for n, b := range e {
 		names = append(names, n)
-		sum := sha256.Sum256(b)
-		per[n] = hex.EncodeToString(sum[:])
+		per[n] = inputHash(b)
 	}
 	sort.Strings(names)
 	h, err := dirhash.Hash1(names, func(name string) (io.ReadCloser, error) {
@@ -81,6 +82,14 @@ func Compute(in Inputs) (Result, error) {
 		return Result{}, fmt.Errorf("hashing inputs: %w", err)
 	}
 	return Result{Hash: h, Inputs: per}, nil
+}
+
+// inputHash is a per-input hash: 64 bits of SHA-256 are plenty to say
+// which input changed, and keep the committed lockfile readable. The
+// inputs hash, which decides rebuilds, uses full SHA-256.
+func inputHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }
 
 // Diff names the inputs that differ between two per-input maps, sorted:

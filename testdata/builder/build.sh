@@ -5,7 +5,8 @@
 # Skipped when the tagged image exists in each engine.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-tag=$(cat "$here/TAG")
+# The tag is the Containerfile's content hash, so an edit rebuilds the image.
+tag=$(sha256sum "$here/Containerfile" | cut -c1-12)
 image=localhost/isoforge-testbuilder:$tag
 base=localhost/isoforge-testbuilder-base:bookworm
 log() { printf 'testbuilder: %s\n' "$*" >&2; }

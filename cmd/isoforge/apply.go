@@ -1,0 +1,123 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/isoforge/isoforge/engine/apply"
+	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/engine/workspace"
+	"github.com/isoforge/isoforge/runtimes"
+	"github.com/spf13/cobra"
+)
+
+type applyFlags struct {
+	planFlags
+	rt          runtimeFlags
+	parallelism int
+	prune       bool
+	onError     string
+}
+
+func newApplyCmd(s *streams, g *globals) *cobra.Command {
+	var af applyFlags
+	cmd := &cobra.Command{
+		Use:   "apply",
+		Short: "Build the variants whose inputs changed and record them in isos.lock.hcl",
+		Long: `Apply plans like 'isoforge plan', then builds every variant to create or
+rebuild in containers (Podman or Docker), in parallel, sharing one Nix
+store volume. Each artifact is copied to the output directory, checksummed
+and recorded in isos.lock.hcl as soon as it is built; SHA256SUMS and
+manifest.json are rewritten at the end. Only one apply runs at a time per
+directory.
+
+Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runApply(cmd, s, g, &af)
+		},
+	}
+	af.planFlags.register(cmd)
+	af.rt.register(cmd)
+	cmd.Flags().IntVar(&af.parallelism, "parallelism", 0, "builds at once (default: runtime.parallelism in isos.hcl, else 2)")
+	cmd.Flags().BoolVar(&af.prune, "prune", false, "delete the artifacts of variants removed from isos.hcl")
+	cmd.Flags().StringVar(&af.onError, "on-error", "continue", "when a build fails: continue (finish the others) or abort (cancel all)")
+	return cmd
+}
+
+func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error {
+	if af.onError != "continue" && af.onError != "abort" {
+		return &exitError{code: exitError1, err: fmt.Errorf("-on-error must be continue or abort, not %q", af.onError)}
+	}
+	ctx := cmd.Context()
+	ws, err := openWorkspace(s, g, &af.configFlags)
+	if err != nil {
+		return err
+	}
+	lock, err := apply.AcquireDirLock(ws.Cfg.Dir + "/" + apply.StateDir)
+	if err != nil {
+		return &exitError{code: exitError1, err: err}
+	}
+	defer lock.Release()
+	pl, _, err := computePlan(ctx, ws, af.options())
+	if err != nil {
+		return err
+	}
+	rt, err := af.runtimeFor(cmd, ws, pl)
+	if err != nil {
+		return err
+	}
+	if rt != nil {
+		defer rt.Close()
+	}
+	if _, _, err := apply.Cleanup(ctx, rt, ws.Cfg.Dir, ws.Cfg.OutputDir, false); err != nil {
+		return &exitError{code: exitError1, err: fmt.Errorf("cleaning up an earlier run: %w", err)}
+	}
+	view := newApplyView(s, g, af.asJSON)
+	view.Plan(pl)
+	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
+	results, err := a.Apply(ctx, pl, apply.Options{
+		Parallelism: af.parallel(ws), Abort: af.onError == "abort", Prune: af.prune,
+		RunID: newRunID(), Events: view.Event,
+	})
+	view.Summary(results, err)
+	return applyExit(ctx.Err(), err)
+}
+
+// runtimeFor opens the engine only when something must be built, so an
+// up-to-date apply needs no running engine.
+func (af *applyFlags) runtimeFor(cmd *cobra.Command, ws *workspace.Workspace, pl *plan.Plan) (runtimes.Runtime, error) {
+	for _, a := range pl.Actions {
+		if a.Builds() {
+			return af.rt.open(cmd.Context(), ws.Cfg)
+		}
+	}
+	return nil, nil
+}
+
+func (af *applyFlags) parallel(ws *workspace.Workspace) int {
+	if af.parallelism > 0 {
+		return af.parallelism
+	}
+	return ws.Cfg.Runtime.Parallelism
+}
+
+func applyExit(ctxErr, err error) error {
+	switch {
+	case ctxErr != nil:
+		return &exitError{code: exitInterrupted}
+	case errors.Is(err, apply.ErrBuildsFailed):
+		return &exitError{code: exitError1}
+	case err != nil:
+		return &exitError{code: exitError1, err: err}
+	}
+	return nil
+}
+
+func newRunID() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/engine/pin"
+	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/engine/workspace"
+	"github.com/spf13/cobra"
+)
+
+// planFlags are shared by plan and apply.
+type planFlags struct {
+	configFlags
+	targets []string
+	replace []string
+	verify  bool
+	asJSON  bool
+}
+
+func (p *planFlags) register(cmd *cobra.Command) {
+	p.configFlags.register(cmd)
+	cmd.Flags().StringArrayVar(&p.targets, "target", nil, "only variants matching `GLOB` (repeatable)")
+	cmd.Flags().StringArrayVar(&p.replace, "replace", nil, "force `VARIANT` to rebuild (repeatable)")
+	cmd.Flags().BoolVar(&p.verify, "verify", false, "re-hash every artifact instead of trusting the stat cache")
+	cmd.Flags().BoolVar(&p.asJSON, "json", false, "machine-readable output")
+}
+
+func (p *planFlags) options() plan.Options {
+	return plan.Options{Targets: p.targets, Replace: p.replace, Verify: p.verify}
+}
+
+// openWorkspace loads the configuration and its lock, printing
+// diagnostics; it returns an exit error when they hold errors.
+func openWorkspace(s *streams, g *globals, cf *configFlags) (*workspace.Workspace, error) {
+	cfg, l, diags := cf.load(".")
+	writeDiagnostics(s.err, l.Files(), diags, g.color(s.err))
+	if diags.HasErrors() {
+		return nil, &exitError{code: exitError1}
+	}
+	ws, lDiags := workspace.Open(cfg)
+	writeDiagnostics(s.err, nil, lDiags, g.color(s.err))
+	if lDiags.HasErrors() {
+		return nil, &exitError{code: exitError1}
+	}
+	return ws, nil
+}
+
+func resolver() *pin.Resolver {
+	return &pin.Resolver{ChannelsURL: os.Getenv(pin.ChannelsURLEnv)}
+}
+
+// computePlan resolves the pin (from the lock when possible) and plans.
+func computePlan(ctx context.Context, ws *workspace.Workspace, opts plan.Options) (*plan.Plan, bool, error) {
+	p, resolved, err := ws.Pin(ctx, resolver(), false)
+	if err != nil {
+		return nil, false, &exitError{code: exitError1, err: err}
+	}
+	pl, err := ws.Plan(p, opts)
+	if err != nil {
+		return nil, false, &exitError{code: exitError1, err: err}
+	}
+	return pl, resolved, nil
+}
+
+func describePin(p lockfile.Pin) string {
+	switch {
+	case p.Channel != "":
+		return fmt.Sprintf("channel %s at %s", p.Channel, p.Rev)
+	case p.Rev != "":
+		return "revision " + p.Rev
+	default:
+		return fmt.Sprintf("local path %s (%s)", p.Path, p.PathHash)
+	}
+}
+

@@ -1,0 +1,144 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/engine/render"
+	"github.com/isoforge/isoforge/runtimes"
+	"github.com/isoforge/isoforge/spec"
+)
+
+// WorkDir is a variant's scratch directory.
+func WorkDir(cfgDir, variant string) string {
+	return filepath.Join(cfgDir, StateDir, "work", variant)
+}
+
+// LogPath is where a variant's full build log goes.
+func LogPath(cfgDir, variant string) string {
+	return filepath.Join(cfgDir, StateDir, "logs", variant+".log")
+}
+
+// build runs one variant's builder and commits its artifact.
+func (a *Applier) build(ctx context.Context, p lockfile.Pin, act plan.Action, o Options) Result {
+	start := time.Now()
+	r := Result{Variant: act.Variant, Kind: act.Kind, Artifact: act.Artifact, LogPath: LogPath(a.Cfg.Dir, act.Variant)}
+	emit(o, Event{Type: EventStart, Variant: act.Variant, Reasons: act.Reasons})
+	err := a.runBuild(ctx, p, act, o, &r)
+	r.Duration = time.Since(start)
+	r.Err = err
+	r.Built = err == nil
+	emit(o, doneEvent(r))
+	return r
+}
+
+func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action, o Options, r *Result) error {
+	work := WorkDir(a.Cfg.Dir, act.Variant)
+	defer os.RemoveAll(work)
+	if err := prepareWork(work, act.Rendered); err != nil {
+		return err
+	}
+	log, err := newBuildLog(r.LogPath, act.Variant, o)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	cs, err := a.containerSpec(p, act, work, o.RunID)
+	if err != nil {
+		return err
+	}
+	code, err := a.Runtime.Run(ctx, cs, log.Line)
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Tail()}
+	}
+	src, err := findArtifact(filepath.Join(work, "artifact"))
+	if err != nil {
+		return err
+	}
+	c, err := stageArtifact(src, filepath.Join(a.Cfg.Dir, filepath.FromSlash(act.Artifact)))
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		os.Remove(c.tmp)
+		return ctx.Err()
+	}
+	r.SHA256, r.Size = c.sha256, c.size
+	return a.commit(act, c)
+}
+
+func prepareWork(work string, rendered []byte) error {
+	if err := os.RemoveAll(work); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(work, "artifact"), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(work, "iso.nix"), rendered, 0o644)
+}
+
+// containerSpec is the least-privilege builder: the configuration and a
+// local nixpkgs read-only, only the work directory writable, the store
+// in a named volume, /dev/kvm only for formats that boot a VM.
+func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work, runID string) (runtimes.ContainerSpec, error) {
+	f, _ := spec.LookupFormat(act.Spec.Format)
+	cs := runtimes.ContainerSpec{
+		Name:    containerName(act.Variant, runID),
+		Image:   a.Cfg.Runtime.Image,
+		Command: []string{"/bin/sh", "-c", BuildScript(f, NixpkgsArg(p))},
+		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
+		Binds: []runtimes.Bind{
+			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},
+			{Source: work, Target: workMount},
+		},
+		Volumes: []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
+		Labels:  Labels(a.Cfg.Dir, act.Variant, runID),
+	}
+	if p.Path != "" {
+		src := p.Path
+		if !filepath.IsAbs(src) {
+			src = filepath.Join(a.Cfg.Dir, src)
+		}
+		cs.Binds = append(cs.Binds, runtimes.Bind{Source: src, Target: nixpkgsMount, ReadOnly: true})
+	}
+	if f.NeedsKVM {
+		if _, err := os.Stat("/dev/kvm"); err != nil {
+			return cs, fmt.Errorf("format %s boots a VM and needs /dev/kvm, which this host lacks: enable KVM or use an ISO format", f.Name)
+		}
+		cs.Devices = []string{"/dev/kvm"}
+	}
+	return cs, nil
+}
+
+func containerName(variant, runID string) string {
+	return "isoforge-" + variant + "-" + runID
+}
+
+// BuildError is a builder that exited non-zero.
+type BuildError struct {
+	Variant string
+	Code    int
+	LogPath string
+	Tail    []string
+}
+
+func (e *BuildError) Error() string {
+	return fmt.Sprintf("build of %s failed (exit code %d); full log: %s\n    %s",
+		e.Variant, e.Code, e.LogPath, strings.Join(e.Tail, "\n    "))
+}
+
+// IsBuildError reports whether err is a failed builder.
+func IsBuildError(err error) bool {
+	var be *BuildError
+	return errors.As(err, &be)
+}

@@ -1,0 +1,50 @@
+package apply
+
+import (
+	"time"
+)
+
+// EventType names a progress event.
+type EventType string
+
+// Progress events, in the order a build emits them.
+const (
+	EventStart  EventType = "start"
+	EventLog    EventType = "log"
+	EventDone   EventType = "done"
+	EventFailed EventType = "failed"
+)
+
+// Event is one progress report; views turn them into live lines, CI
+// log lines or NDJSON.
+type Event struct {
+	Time     time.Time     `json:"time"`
+	Type     EventType     `json:"type"`
+	Variant  string        `json:"variant"`
+	Reasons  []string      `json:"reasons,omitempty"`
+	Stream   string        `json:"stream,omitempty"`
+	Line     string        `json:"line,omitempty"`
+	Artifact string        `json:"artifact,omitempty"`
+	SHA256   string        `json:"sha256,omitempty"`
+	Size     int64         `json:"size,omitempty"`
+	Duration time.Duration `json:"duration_ns,omitempty"`
+	Error    string        `json:"error,omitempty"`
+}
+
+func emit(o Options, e Event) {
+	if o.Events == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	o.Events(e)
+}
+
+func doneEvent(r Result) Event {
+	e := Event{Type: EventDone, Variant: r.Variant, Artifact: r.Artifact, SHA256: r.SHA256, Size: r.Size, Duration: r.Duration}
+	if r.Err != nil {
+		e.Type, e.Error = EventFailed, r.Err.Error()
+	}
+	return e
+}

@@ -1,0 +1,101 @@
+package apply
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/isoforge/isoforge/engine/atomicfile"
+	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/spec"
+)
+
+// Manifest is manifest.json in the output directory.
+type Manifest struct {
+	Nixpkgs  ManifestPin       `json:"nixpkgs"`
+	Variants []ManifestVariant `json:"variants"`
+}
+
+// ManifestPin is the nixpkgs the artifacts were built from.
+type ManifestPin struct {
+	Channel  string `json:"channel,omitempty"`
+	Rev      string `json:"rev,omitempty"`
+	Path     string `json:"path,omitempty"`
+	PathHash string `json:"path_hash,omitempty"`
+}
+
+// ManifestVariant describes one artifact.
+type ManifestVariant struct {
+	Name       string  `json:"name"`
+	Format     string  `json:"format"`
+	File       string  `json:"file"`
+	SHA256     string  `json:"sha256"`
+	Size       int64   `json:"size"`
+	InputsHash string  `json:"inputs_hash"`
+	Engine     string  `json:"engine,omitempty"`
+	BuildSecs  float64 `json:"build_seconds,omitempty"`
+}
+
+// writeOutputs rewrites SHA256SUMS and manifest.json from the lock and
+// the artifacts present. Build details of variants not built in this run
+// are carried over from the previous manifest.
+func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, results []Result, engine string) error {
+	outDir := filepath.Join(cfg.Dir, filepath.FromSlash(cfg.OutputDir))
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	prev := readManifest(filepath.Join(outDir, "manifest.json"))
+	built := map[string]Result{}
+	for _, r := range results {
+		if r.Built {
+			built[r.Variant] = r
+		}
+	}
+	m := Manifest{Nixpkgs: ManifestPin(pin), Variants: []ManifestVariant{}}
+	var sums strings.Builder
+	for _, name := range lock.VariantNames() {
+		e, _ := lock.Variant(name)
+		dir, file := path.Split(e.Artifact)
+		if path.Clean(dir) != cfg.OutputDir {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(outDir, file)); err != nil {
+			continue
+		}
+		mv := ManifestVariant{Name: name, Format: e.Format, File: file, SHA256: e.SHA256, Size: e.Size, InputsHash: e.InputsHash}
+		if r, ok := built[name]; ok {
+			mv.Engine, mv.BuildSecs = engine, r.Duration.Seconds()
+		} else if old, ok := prev[name]; ok && old.InputsHash == e.InputsHash {
+			mv.Engine, mv.BuildSecs = old.Engine, old.BuildSecs
+		}
+		m.Variants = append(m.Variants, mv)
+		fmt.Fprintf(&sums, "%s  %s\n", e.SHA256, file)
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(outDir, "SHA256SUMS"), []byte(sums.String()), 0o644); err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(outDir, "manifest.json"), append(b, '\n'), 0o644)
+}
+
+func readManifest(p string) map[string]ManifestVariant {
+	out := map[string]ManifestVariant{}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return out
+	}
+	var m Manifest
+	if json.Unmarshal(b, &m) != nil {
+		return out
+	}
+	for _, v := range m.Variants {
+		out[v.Name] = v
+	}
+	return out
+}
