@@ -24,6 +24,10 @@ type Runtime interface {
 	EnsureImage(ctx context.Context, ref string) error
 	// EnsureVolume creates the named volume when it does not exist.
 	EnsureVolume(ctx context.Context, name string) error
+	// ImageExists reports whether ref is present locally, without pulling.
+	ImageExists(ctx context.Context, ref string) (bool, error)
+	// Volume describes a named volume; Exists is false when it is absent.
+	Volume(ctx context.Context, name string) (VolumeInfo, error)
 	// Run creates and starts a container, streams its output line by line
 	// to out, waits for it and removes it. Cancelling ctx stops and removes
 	// the container. The returned code is the container's exit code.
@@ -46,6 +50,12 @@ type Info struct {
 	Version    string `json:"version"`
 	APIVersion string `json:"api_version"`
 	Endpoint   string `json:"endpoint"`
+}
+
+// VolumeInfo describes a named volume.
+type VolumeInfo struct {
+	Exists     bool
+	Mountpoint string
 }
 
 // ContainerSpec is one build container.

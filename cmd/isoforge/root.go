@@ -57,6 +57,9 @@ Flags take one dash or two: -check and --check are the same.`,
 		newVersionCmd(s),
 		newPlanCmd(s, g),
 		newApplyCmd(s, g),
+		newLockCmd(s, g),
+		newCleanCmd(s, g),
+		newDoctorCmd(s, g),
 	)
 	return root
 }

@@ -12,17 +12,23 @@ type validateResult struct {
 	WarningCount int              `json:"warning_count"`
 	Variants     []string         `json:"variants"`
 	Diagnostics  []jsonDiagnostic `json:"diagnostics"`
+	Lock         *lockCheck       `json:"lock,omitempty"`
 }
 
 func newValidateCmd(s *streams, g *globals) *cobra.Command {
 	var cf configFlags
-	var asJSON bool
+	var asJSON, locked bool
 	cmd := &cobra.Command{
 		Use:   "validate [DIR]",
 		Short: "Check isos.hcl offline: syntax, types, names, SSH keys, packages, module files",
 		Long: `Validate parses and checks the configuration in DIR (default: the current
 directory) without network access or a container runtime, so it suits
 pre-commit hooks and CI.
+
+With -locked it also checks that isos.lock.hcl pins nixpkgs and records
+every variant with its current inputs hash: the guard against committing
+a changed isos.hcl without its rebuilt lock. Still offline; artifacts are
+not read.
 
 Exit status: 0 valid, 1 invalid.`,
 		Args: cobra.MaximumNArgs(1),
@@ -40,12 +46,17 @@ Exit status: 0 valid, 1 invalid.`,
 			if cfg != nil && res.Valid {
 				res.Variants = cfg.VariantNames()
 			}
+			if locked && res.Valid {
+				res.Lock = checkLocked(cfg)
+				res.Valid = res.Lock.Error == "" && len(res.Lock.Mismatches) == 0
+			}
 			if asJSON {
 				if err := writeJSON(s.out, res); err != nil {
 					return err
 				}
 			} else {
 				writeDiagnostics(s.err, l.Files(), diags, g.color(s.err))
+				writeLockResult(s, res.Lock)
 				if res.Valid {
 					fmt.Fprintf(s.out, "Success! The configuration is valid (%s).\n", plural(len(res.Variants), "variant"))
 				}
@@ -58,6 +69,7 @@ Exit status: 0 valid, 1 invalid.`,
 	}
 	cf.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	cmd.Flags().BoolVar(&locked, "locked", false, "also fail when isos.lock.hcl is missing or any variant's inputs differ from it")
 	return cmd
 }
 

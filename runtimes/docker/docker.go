@@ -133,3 +133,24 @@ func (r *Runtime) Remove(ctx context.Context, id string) error {
 func (r *Runtime) Close() error { return r.cli.Close() }
 
 var _ io.Closer = (*Runtime)(nil)
+
+// ImageExists implements runtimes.Runtime.
+func (r *Runtime) ImageExists(ctx context.Context, ref string) (bool, error) {
+	_, err := r.cli.ImageInspect(ctx, ref)
+	if cerrdefs.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Volume implements runtimes.Runtime.
+func (r *Runtime) Volume(ctx context.Context, name string) (runtimes.VolumeInfo, error) {
+	v, err := r.cli.VolumeInspect(ctx, name, client.VolumeInspectOptions{})
+	if cerrdefs.IsNotFound(err) {
+		return runtimes.VolumeInfo{}, nil
+	}
+	if err != nil {
+		return runtimes.VolumeInfo{}, err
+	}
+	return runtimes.VolumeInfo{Exists: true, Mountpoint: v.Volume.Mountpoint}, nil
+}

@@ -143,3 +143,11 @@ func (r *Runtime) RunCount() int {
 	defer r.mu.Unlock()
 	return len(r.Runs)
 }
+
+// ImageExists implements runtimes.Runtime.
+func (r *Runtime) ImageExists(context.Context, string) (bool, error) { return !r.MissingImage, nil }
+
+// Volume implements runtimes.Runtime.
+func (r *Runtime) Volume(context.Context, string) (runtimes.VolumeInfo, error) {
+	return runtimes.VolumeInfo{Exists: true}, nil
+}

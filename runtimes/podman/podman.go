@@ -162,3 +162,25 @@ func (r *Runtime) Remove(ctx context.Context, id string) error {
 
 // Close implements runtimes.Runtime.
 func (r *Runtime) Close() error { return nil }
+
+// ImageExists implements runtimes.Runtime.
+func (r *Runtime) ImageExists(ctx context.Context, ref string) (bool, error) {
+	c, cancel := r.with(ctx)
+	defer cancel()
+	return images.Exists(c, ref, nil)
+}
+
+// Volume implements runtimes.Runtime.
+func (r *Runtime) Volume(ctx context.Context, name string) (runtimes.VolumeInfo, error) {
+	c, cancel := r.with(ctx)
+	defer cancel()
+	ok, err := volumes.Exists(c, name, nil)
+	if err != nil || !ok {
+		return runtimes.VolumeInfo{}, err
+	}
+	v, err := volumes.Inspect(c, name, nil)
+	if err != nil {
+		return runtimes.VolumeInfo{}, err
+	}
+	return runtimes.VolumeInfo{Exists: true, Mountpoint: v.Mountpoint}, nil
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/spf13/cobra"
+)
+
+func newLockCmd(s *streams, g *globals) *cobra.Command {
+	var cf configFlags
+	var update bool
+	cmd := &cobra.Command{
+		Use:   "lock",
+		Short: "Pin nixpkgs in isos.lock.hcl without building",
+		Long: `Lock resolves the nixpkgs channel of isos.hcl to the exact revision it
+points at now and records it in isos.lock.hcl, without building. An
+existing pin is kept unless -update is given. A rev needs no resolution
+and a local path is pinned by the hash of its content.
+
+The channel is resolved with a GET of <channels host>/<channel>/git-revision;
+set ISOFORGE_CHANNELS_URL to use a mirror.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ws, err := openWorkspace(s, g, &cf)
+			if err != nil {
+				return err
+			}
+			old, hadPin := ws.Lock.Pin()
+			p, _, err := ws.Pin(cmd.Context(), resolver(), update)
+			if err != nil {
+				return &exitError{code: exitError1, err: err}
+			}
+			if hadPin && old == p {
+				fmt.Fprintf(s.out, "nixpkgs: %s (unchanged)\n", describePin(p))
+				return nil
+			}
+			ws.Lock.SetPin(p)
+			if err := ws.Lock.Save(ws.LockPath); err != nil {
+				return &exitError{code: exitError1, err: err}
+			}
+			fmt.Fprintf(s.out, "nixpkgs: %s (written to %s)\n", describePin(p), lockfile.FileName)
+			return nil
+		},
+	}
+	cf.register(cmd)
+	cmd.Flags().BoolVar(&update, "update", false, "resolve the channel again even if it is pinned")
+	return cmd
+}
