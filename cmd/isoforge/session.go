@@ -76,4 +76,3 @@ func describePin(p lockfile.Pin) string {
 		return fmt.Sprintf("local path %s (%s)", p.Path, p.PathHash)
 	}
 }
-
