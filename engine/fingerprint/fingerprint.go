@@ -92,20 +92,31 @@ func inputHash(b []byte) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// Diff names the inputs that differ between two per-input maps, sorted:
-// changed, added and removed alike.
-func Diff(old, cur map[string]string) []string {
-	var out []string
+// Change is one input that differs between two fingerprints.
+type Change struct {
+	Name string
+	// How is "changed", "added" or "removed".
+	How string
+}
+
+// Diff lists the inputs that differ between two per-input maps, sorted
+// by name.
+func Diff(old, cur map[string]string) []Change {
+	var out []Change
 	for n, h := range cur {
-		if old[n] != h {
-			out = append(out, n)
+		prev, ok := old[n]
+		switch {
+		case !ok:
+			out = append(out, Change{n, "added"})
+		case prev != h:
+			out = append(out, Change{n, "changed"})
 		}
 	}
 	for n := range old {
 		if _, ok := cur[n]; !ok {
-			out = append(out, n)
+			out = append(out, Change{n, "removed"})
 		}
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }

@@ -181,37 +181,42 @@ func settings(v spec.Variant) map[string]string {
 	}
 }
 
-// reasons turns changed input names into what a person wants to read. A
-// changed setting implies a changed module, so that is said only alone.
-func reasons(changed []string) []string {
-	out := make([]string, 0, len(changed))
-	settingChanged := false
-	for _, n := range changed {
-		settingChanged = settingChanged || strings.HasPrefix(n, "setting/")
-	}
-	for _, n := range changed {
-		switch {
-		case n == "iso.nix" && settingChanged:
-		case n == "iso.nix":
-			out = append(out, "rendered module changed")
-		case strings.HasPrefix(n, "setting/"):
-			out = append(out, strings.TrimPrefix(n, "setting/")+" changed")
-		case n == "meta/nixpkgs":
-			out = append(out, "nixpkgs pin changed")
-		case n == "meta/image":
-			out = append(out, "builder image changed")
-		case n == "meta/renderer":
-			out = append(out, "isoforge renderer changed")
-		case strings.HasPrefix(n, "meta/"):
-			out = append(out, strings.TrimPrefix(n, "meta/")+" changed")
-		default:
-			out = append(out, "file "+strings.TrimPrefix(n, "src/")+" changed")
+// reasons turns changed inputs into what a person wants to read. A
+// changed setting, format or file explains a changed module, so "rendered
+// module changed" is said only alone.
+func reasons(changes []fingerprint.Change) []string {
+	out := make([]string, 0, len(changes))
+	for _, c := range changes {
+		if r := reason(c); r != "" && c.Name != "iso.nix" {
+			out = append(out, r)
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, "inputs changed")
+		out = append(out, "rendered module changed")
 	}
 	return out
+}
+
+func reason(c fingerprint.Change) string {
+	switch {
+	case c.Name == "meta/nixpkgs":
+		return "nixpkgs pin changed"
+	case c.Name == "meta/image":
+		return "builder image changed"
+	case c.Name == "meta/renderer":
+		return "isoforge renderer changed"
+	case strings.HasPrefix(c.Name, "meta/"):
+		return strings.TrimPrefix(c.Name, "meta/") + " changed"
+	case strings.HasPrefix(c.Name, "setting/"):
+		return strings.TrimPrefix(c.Name, "setting/") + " changed"
+	case strings.HasPrefix(c.Name, "src/") && c.How == "changed":
+		return "file " + strings.TrimPrefix(c.Name, "src/") + " changed"
+	case strings.HasPrefix(c.Name, "src/") && c.How == "added":
+		return "now uses file " + strings.TrimPrefix(c.Name, "src/")
+	case strings.HasPrefix(c.Name, "src/"):
+		return "no longer uses file " + strings.TrimPrefix(c.Name, "src/")
+	}
+	return c.Name + " " + c.How
 }
 
 func selected(name string, targets []string) bool {

@@ -4,8 +4,8 @@ package workspace
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/isoforge/isoforge/engine/apply"
@@ -74,7 +74,7 @@ func (w *Workspace) CheckLocked() ([]Mismatch, error) {
 			return nil, err
 		}
 		if res.Hash != e.InputsHash {
-			out = append(out, Mismatch{v.Name, fmt.Sprintf("inputs changed (%v)", fingerprint.Diff(e.Inputs, res.Inputs))})
+			out = append(out, Mismatch{v.Name, "inputs changed: " + changedNames(fingerprint.Diff(e.Inputs, res.Inputs))})
 		}
 	}
 	for _, n := range w.Lock.VariantNames() {
@@ -83,4 +83,12 @@ func (w *Workspace) CheckLocked() ([]Mismatch, error) {
 		}
 	}
 	return out, nil
+}
+
+func changedNames(changes []fingerprint.Change) string {
+	names := make([]string, len(changes))
+	for i, c := range changes {
+		names[i] = c.Name + " " + c.How
+	}
+	return strings.Join(names, ", ")
 }
