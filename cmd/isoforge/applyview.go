@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -100,6 +102,8 @@ func (v *jsonApplyView) put(x any) {
 
 func resultWord(r apply.Result) string {
 	switch {
+	case errors.Is(r.Err, context.Canceled):
+		return "cancelled"
 	case r.Err != nil:
 		return "failed"
 	case r.Built:
@@ -126,6 +130,16 @@ func writeSummary(w io.Writer, rs []apply.Result, err error) {
 			fmt.Fprintf(w, "%-24s %-9s %-32s %10s %9s\n", r.Variant, resultWord(r), r.Artifact, humanSize(r.Size), durationText(r))
 		}
 	}
+	if counts["cancelled"] > 0 || errors.Is(err, context.Canceled) {
+		fmt.Fprintf(w, "\nApply interrupted: %d built, %d unchanged, %d failed, %d removed, %d cancelled.\n",
+			counts["built"], counts["unchanged"], counts["failed"], counts["removed"], counts["cancelled"])
+		fmt.Fprintln(w, "Finished variants are recorded in isos.lock.hcl; run isoforge apply again to build the rest.")
+		return
+	}
+	if !built && err == nil {
+		fmt.Fprintf(w, "Nothing to build: no container was started. %d unchanged, %d removed.\n", counts["unchanged"], counts["removed"])
+		return
+	}
 	fmt.Fprintf(w, "\nApply complete: %d built, %d unchanged, %d failed, %d removed.\n",
 		counts["built"], counts["unchanged"], counts["failed"], counts["removed"])
 	for _, r := range rs {
@@ -133,7 +147,7 @@ func writeSummary(w io.Writer, rs []apply.Result, err error) {
 			fmt.Fprintf(w, "\n%s: %v\n", r.Variant, r.Err)
 		}
 	}
-	if err != nil && !strings.Contains(err.Error(), "builds failed") {
+	if err != nil && !errors.Is(err, apply.ErrBuildsFailed) {
 		fmt.Fprintf(w, "\nError: %v\n", err)
 	}
 }

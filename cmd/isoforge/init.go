@@ -35,17 +35,19 @@ It never overwrites an existing isos.hcl.`,
 			if err != nil {
 				return &exitError{code: exitError1, err: err}
 			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
+			rel, err := copyKey(keyFile, dir)
+			if err != nil {
+				return &exitError{code: exitError1, err: err}
 			}
-			src := strings.ReplaceAll(starterConfig, "KEYFILE", keyFile)
+			src := strings.ReplaceAll(starterConfig, "KEYFILE", rel)
 			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 				return err
 			}
 			if err := ensureGitignore(dir); err != nil {
 				return err
 			}
-			fmt.Fprintf(s.out, "Wrote %s (root SSH key from %s). Next: isoforge validate, then isoforge apply.\n", path, keyFile)
+			fmt.Fprintf(s.out, "Wrote %s and %s (root's SSH key, copied from %s).\nNext: isoforge validate, then isoforge apply.\n",
+				path, filepath.Join(dir, rel), keyFile)
 			return nil
 		},
 	}
@@ -68,6 +70,20 @@ func findKey(given string) (string, error) {
 		}
 	}
 	return "", errors.New("no SSH public key found in ~/.ssh; pass one with -ssh-key FILE (create one with ssh-keygen -t ed25519)")
+}
+
+// copyKey copies the public key into DIR/keys/, so the configuration
+// stays self-contained in its repository, and returns its relative path.
+func copyKey(keyFile, dir string) (string, error) {
+	b, err := os.ReadFile(keyFile)
+	if err != nil {
+		return "", err
+	}
+	rel := filepath.ToSlash(filepath.Join("keys", filepath.Base(keyFile)))
+	if err := os.MkdirAll(filepath.Join(dir, "keys"), 0o755); err != nil {
+		return "", err
+	}
+	return rel, os.WriteFile(filepath.Join(dir, rel), b, 0o644)
 }
 
 // ensureGitignore adds .isoforge/ (work directories, logs, caches) and the
