@@ -68,12 +68,12 @@ func (r *Runtime) streamLogs(c context.Context, id string, out runtimes.LineWrit
 	return done
 }
 
-// feed writes one log frame; the bindings strip the newline of each frame.
+// feed writes one log frame as it came; frames keep their newlines.
 func feed(l *runtimes.Lines, s string, ok bool, ch chan string) chan string {
 	if !ok {
 		return nil
 	}
-	l.Write([]byte(s + "\n"))
+	l.Write([]byte(s))
 	return ch
 }
 

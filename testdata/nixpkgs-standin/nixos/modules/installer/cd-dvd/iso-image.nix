@@ -6,6 +6,9 @@ let
   edition = config.isoImage.edition or "";
   baseName = "nixos${if edition == "" then "" else "-" + edition}-standin-${config.nixpkgs.hostPlatform}";
   volumeID = config.isoImage.volumeID or "NIXOS_STANDIN";
+  # Test-only knob: tests set isoforge.standin.sleep to make a build slow
+  # enough to interrupt.
+  sleep = toString (config.isoforge.standin.sleep or 0);
   report = builtins.toJSON {
     hostName = config.networking.hostName;
     timeZone = config.time.timeZone or null;
@@ -26,9 +29,10 @@ in
     builder = "/bin/sh";
     PATH = "/usr/bin:/bin";
     isoName = "${baseName}.iso";
-    inherit report volumeID;
+    inherit report volumeID sleep;
     args = [ "-c" ''
       set -e
+      sleep "$sleep"
       mkdir -p root "$out/iso"
       printf '%s' "$report" > root/isoforge-config.json
       echo "TEST DOUBLE: built by isoforge's nixpkgs stand-in, not a bootable NixOS" > root/README.txt
