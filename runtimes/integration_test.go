@@ -120,8 +120,11 @@ func TestBindsAndSeededVolume(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e runtimetest.Engine, rt runtimes.Runtime) {
 		vol := "isoforge-test-" + runID()
 		t.Cleanup(func() { removeVolume(e, vol) })
-		if err := rt.EnsureVolume(context.Background(), vol); err != nil {
-			t.Fatal(err)
+		if created, err := rt.EnsureVolume(context.Background(), vol); err != nil || !created {
+			t.Fatalf("created %v, err %v", created, err)
+		}
+		if created, _ := rt.EnsureVolume(context.Background(), vol); created {
+			t.Fatal("an existing volume was reported as created")
 		}
 		src, work := t.TempDir(), t.TempDir()
 		os.WriteFile(src+"/in.txt", []byte("hello"), 0o644)

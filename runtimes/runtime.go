@@ -22,8 +22,9 @@ type Runtime interface {
 	Info(ctx context.Context) (Info, error)
 	// EnsureImage makes sure ref exists locally, pulling it when missing.
 	EnsureImage(ctx context.Context, ref string) error
-	// EnsureVolume creates the named volume when it does not exist.
-	EnsureVolume(ctx context.Context, name string) error
+	// EnsureVolume creates the named volume when it does not exist and
+	// reports whether it did.
+	EnsureVolume(ctx context.Context, name string) (created bool, err error)
 	// ImageExists reports whether ref is present locally, without pulling.
 	ImageExists(ctx context.Context, ref string) (bool, error)
 	// Volume describes a named volume; Exists is false when it is absent.

@@ -65,7 +65,7 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	if err != nil {
 		return err
 	}
-	rt, err := af.runtimeFor(cmd, ws, pl)
+	rt, err := af.runtimeFor(cmd, s, ws, pl)
 	if err != nil {
 		return err
 	}
@@ -86,15 +86,24 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	return applyExit(ctx.Err(), err)
 }
 
-// runtimeFor opens the engine only when something must be built, so an
-// up-to-date apply needs no running engine.
-func (af *applyFlags) runtimeFor(cmd *cobra.Command, ws *workspace.Workspace, pl *plan.Plan) (runtimes.Runtime, error) {
+// runtimeFor opens the engine only when something must be built or an
+// interrupted run left containers to remove, so an up-to-date apply needs
+// no running engine.
+func (af *applyFlags) runtimeFor(cmd *cobra.Command, s *streams, ws *workspace.Workspace, pl *plan.Plan) (runtimes.Runtime, error) {
 	for _, a := range pl.Actions {
 		if a.Builds() {
 			return af.rt.open(cmd.Context(), ws.Cfg)
 		}
 	}
-	return nil, nil
+	if !apply.HasLeftovers(ws.Cfg.Dir) {
+		return nil, nil
+	}
+	rt, err := af.rt.open(cmd.Context(), ws.Cfg)
+	if err != nil {
+		fmt.Fprintf(s.err, "Warning: an interrupted run left work behind, but no engine answered to remove its containers: %v\n", err)
+		return nil, nil
+	}
+	return rt, nil
 }
 
 func (af *applyFlags) parallel(ws *workspace.Workspace) int {

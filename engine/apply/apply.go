@@ -85,7 +85,7 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 		}
 	}
 	if len(builds) > 0 {
-		if err := a.prepare(ctx); err != nil {
+		if err := a.prepare(ctx, o.RunID); err != nil {
 			return a.results, err
 		}
 		a.runBuilds(ctx, p.Pin, builds, o)
@@ -152,11 +152,35 @@ func (a *Applier) removeStale(p *plan.Plan, prune bool) error {
 	return nil
 }
 
-func (a *Applier) prepare(ctx context.Context) error {
+func (a *Applier) prepare(ctx context.Context, runID string) error {
 	if err := a.Runtime.EnsureImage(ctx, a.Cfg.Runtime.Image); err != nil {
 		return err
 	}
-	return a.Runtime.EnsureVolume(ctx, a.Cfg.Runtime.NixVolume)
+	created, err := a.Runtime.EnsureVolume(ctx, a.Cfg.Runtime.NixVolume)
+	if err != nil || !created {
+		return err
+	}
+	return a.initStore(ctx, runID)
+}
+
+// initStore opens the Nix store of a new volume once, alone: parallel
+// builders initialising one empty store race on its directories.
+func (a *Applier) initStore(ctx context.Context, runID string) error {
+	var tail []string
+	code, err := a.Runtime.Run(ctx, runtimes.ContainerSpec{
+		Name:    containerName("init", runID),
+		Image:   a.Cfg.Runtime.Image,
+		Command: []string{"/bin/sh", "-c", "nix-instantiate --eval --expr 1 >/dev/null"},
+		Volumes: []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
+		Labels:  Labels(a.Cfg.Dir, "_init", runID),
+	}, func(_, line string) { tail = append(tail, line) })
+	if err != nil {
+		return fmt.Errorf("initialising the Nix store volume %s: %w", a.Cfg.Runtime.NixVolume, err)
+	}
+	if code != 0 {
+		return fmt.Errorf("initialising the Nix store volume %s failed (exit code %d): %v", a.Cfg.Runtime.NixVolume, code, tail)
+	}
+	return nil
 }
 
 func (a *Applier) runBuilds(ctx context.Context, p lockfile.Pin, builds []plan.Action, o Options) {

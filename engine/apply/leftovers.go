@@ -54,6 +54,13 @@ func Cleanup(ctx context.Context, rt runtimes.Runtime, dir, outDir string, all b
 	return containers, files, nil
 }
 
+// HasLeftovers reports whether an earlier run was interrupted: its work
+// directories are still there, so its containers may be too.
+func HasLeftovers(dir string) bool {
+	entries, _ := os.ReadDir(filepath.Join(dir, StateDir, "work"))
+	return len(entries) > 0
+}
+
 func removeContainers(ctx context.Context, rt runtimes.Runtime, sel map[string]string) (int, error) {
 	if v, ok := sel[runtimes.LabelRun]; ok && v == "" {
 		sel = nil

@@ -84,19 +84,19 @@ func (r *Runtime) EnsureImage(ctx context.Context, ref string) error {
 }
 
 // EnsureVolume implements runtimes.Runtime.
-func (r *Runtime) EnsureVolume(ctx context.Context, name string) error {
+func (r *Runtime) EnsureVolume(ctx context.Context, name string) (bool, error) {
 	_, err := r.cli.VolumeInspect(ctx, name, client.VolumeInspectOptions{})
 	if err == nil {
-		return nil
+		return false, nil
 	}
 	if !cerrdefs.IsNotFound(err) {
-		return fmt.Errorf("docker: checking volume %s: %w", name, err)
+		return false, fmt.Errorf("docker: checking volume %s: %w", name, err)
 	}
 	_, err = r.cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: name, Labels: map[string]string{"io.isoforge.volume": "nix-store"}})
 	if err != nil {
-		return fmt.Errorf("docker: creating volume %s: %w", name, err)
+		return false, fmt.Errorf("docker: creating volume %s: %w", name, err)
 	}
-	return nil
+	return true, nil
 }
 
 // Containers implements runtimes.Runtime.

@@ -62,7 +62,7 @@ func (r *Runtime) EnsureImage(_ context.Context, ref string) error {
 }
 
 // EnsureVolume implements runtimes.Runtime.
-func (r *Runtime) EnsureVolume(context.Context, string) error { return nil }
+func (r *Runtime) EnsureVolume(context.Context, string) (bool, error) { return false, nil }
 
 // Run implements runtimes.Runtime.
 func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtimes.LineWriter) (int, error) {

@@ -52,8 +52,12 @@ func (factory) Open(ctx context.Context, host string) (runtimes.Runtime, error) 
 		eps = []string{host}
 	}
 	var errs []error
+	// The bindings keep the connection in a context: it must outlive the
+	// caller's cancellation, or containers could not be removed after a
+	// Ctrl-C. Each call gets the caller's cancellation through with().
+	base := context.WithoutCancel(ctx)
 	for _, ep := range eps {
-		conn, err := bindings.NewConnection(ctx, ep)
+		conn, err := bindings.NewConnection(base, ep)
 		if err == nil {
 			return &Runtime{conn: conn, endpoint: ep}, nil
 		}
@@ -110,21 +114,21 @@ func (r *Runtime) EnsureImage(ctx context.Context, ref string) error {
 }
 
 // EnsureVolume implements runtimes.Runtime.
-func (r *Runtime) EnsureVolume(ctx context.Context, name string) error {
+func (r *Runtime) EnsureVolume(ctx context.Context, name string) (bool, error) {
 	c, cancel := r.with(ctx)
 	defer cancel()
 	ok, err := volumes.Exists(c, name, nil)
 	if err != nil {
-		return fmt.Errorf("podman: checking volume %s: %w", name, err)
+		return false, fmt.Errorf("podman: checking volume %s: %w", name, err)
 	}
 	if ok {
-		return nil
+		return false, nil
 	}
 	_, err = volumes.Create(c, entities.VolumeCreateOptions{Name: name, Label: map[string]string{"io.isoforge.volume": "nix-store"}}, nil)
 	if err != nil {
-		return fmt.Errorf("podman: creating volume %s: %w", name, err)
+		return false, fmt.Errorf("podman: creating volume %s: %w", name, err)
 	}
-	return nil
+	return true, nil
 }
 
 // Containers implements runtimes.Runtime.
