@@ -259,7 +259,6 @@ variant "slow" {
 	return dir
 }
 
-
 // waitForContainers polls until n containers of ours run, or times out.
 func waitForContainers(t testing.TB, e runtimetest.Engine, dir string, n int) {
 	t.Helper()
