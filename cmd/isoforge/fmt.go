@@ -23,18 +23,25 @@ type fmtOptions struct {
 func newFmtCmd(s *streams) *cobra.Command {
 	var o fmtOptions
 	cmd := &cobra.Command{
-		Use:   "fmt [PATH]",
+		Use:   "fmt [PATH...]",
 		Short: "Rewrite .hcl files in the canonical format",
-		Long: `Fmt rewrites isos.hcl and the other .hcl files in PATH (a file or a
-directory, default the current one) in the canonical HCL format.
+		Long: `Fmt rewrites isos.hcl and the other .hcl files in each PATH (files or
+directories, default the current one) in the canonical HCL format.
 
 Exit status: 0 done (or nothing to change), 1 error (e.g. a syntax
 error), 3 with -check when a file is not formatted.`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			files, err := hclFiles(dirArg(args), o.recursive)
-			if err != nil {
-				return &exitError{code: exitError1, err: err}
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			var files []string
+			for _, a := range args {
+				f, err := hclFiles(a, o.recursive)
+				if err != nil {
+					return &exitError{code: exitError1, err: err}
+				}
+				files = append(files, f...)
 			}
 			changed := false
 			for _, f := range files {

@@ -25,7 +25,8 @@ func Module(v spec.Variant) []byte {
 	b.WriteString("let\n  # The directory holding isos.hcl, mounted read-only in the builder.\n")
 	fmt.Fprintf(&b, "  src = %s;\nin\n{\n", SrcMount)
 	writeImports(&b, f, v.Modules)
-	writeOption(&b, "nixpkgs.hostPlatform", v.System)
+	// As nixos-generate-config writes it: a default, so modules may override.
+	fmt.Fprintf(&b, "  nixpkgs.hostPlatform = lib.mkDefault %s;\n", String(v.System))
 	writeOption(&b, "networking.hostName", v.Hostname)
 	writeOption(&b, "time.timeZone", v.Timezone)
 	writeOption(&b, "i18n.defaultLocale", v.Locale)

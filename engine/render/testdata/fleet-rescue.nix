@@ -9,7 +9,7 @@ in
   imports = [
     "${modulesPath}/installer/cd-dvd/installation-cd-minimal.nix"
   ];
-  nixpkgs.hostPlatform = "x86_64-linux";
+  nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux";
   isoImage.volumeID = "FLEET_RESCUE";
   boot.kernelParams = [
     "console=ttyS0,115200"

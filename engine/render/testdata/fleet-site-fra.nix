@@ -10,7 +10,7 @@ in
     "${modulesPath}/installer/cd-dvd/installation-cd-minimal.nix"
     (src + "/modules/wifi.nix")
   ];
-  nixpkgs.hostPlatform = "x86_64-linux";
+  nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux";
   networking.hostName = "installer-fra";
   time.timeZone = "Europe/Berlin";
   boot.kernelParams = [
