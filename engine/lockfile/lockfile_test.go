@@ -22,7 +22,7 @@ func sampleLock(variants int, salt string) *lockfile.Lock {
 		l.SetVariant(name, lockfile.Entry{
 			InputsHash: "h1:" + strings.Repeat("A", 43) + "=", Format: "install-iso",
 			Artifact: "out/" + name + ".iso", SHA256: strings.Repeat(salt, 64), Size: int64(i),
-			Inputs: map[string]string{"iso.nix": salt + "1", "src/modules/x.nix": salt + "2"},
+			Inputs: map[string]string{"iso.nix": salt + "1", "src/modules/x.nix": salt + "2", "src/my module.nix": salt + "3"},
 		})
 	}
 	return l
