@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -119,7 +118,7 @@ func TestCancelRemovesContainer(t *testing.T) {
 func TestBindsAndSeededVolume(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e runtimetest.Engine, rt runtimes.Runtime) {
 		vol := "isoforge-test-" + runID()
-		t.Cleanup(func() { removeVolume(e, vol) })
+		t.Cleanup(func() { runtimetest.RemoveVolume(e, vol) })
 		if created, err := rt.EnsureVolume(context.Background(), vol); err != nil || !created {
 			t.Fatalf("created %v, err %v", created, err)
 		}
@@ -147,15 +146,6 @@ func TestBindsAndSeededVolume(t *testing.T) {
 			t.Errorf("writable bind: %q", b)
 		}
 	})
-}
-
-func removeVolume(e runtimetest.Engine, name string) {
-	bin := "podman"
-	args := []string{"--url", e.Host, "volume", "rm", "-f", name}
-	if e.Name == "docker" {
-		bin, args = "/usr/bin/docker", []string{"-H", e.Host, "volume", "rm", "-f", name}
-	}
-	exec.Command(bin, args...).Run()
 }
 
 func TestMissingImageIsOneClearError(t *testing.T) {

@@ -356,3 +356,40 @@ func TestUnreachableEngineIsOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestNixStoreVolumeIsACache builds a variant on a fresh store volume,
+// then forces the same build again: Nix must build nothing the second
+// time, and the second build must be faster.
+func TestNixStoreVolumeIsACache(t *testing.T) {
+	for _, e := range runtimetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			vol := "isoforge-cachetest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			t.Cleanup(func() { runtimetest.RemoveVolume(e, vol) })
+			src := "nixpkgs { path = \"unused\" }\nruntime { nix_volume = \"" + vol + "\" }\nvariant \"cached\" { hostname = \"cached\" }\n"
+			os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(src), 0o644)
+			start := time.Now()
+			if r := isoforge(t, e, dir, "apply"); r.code != 0 {
+				t.Fatalf("first build: %s%s", r.stdout, r.stderr)
+			}
+			first := time.Since(start)
+			log1, _ := os.ReadFile(filepath.Join(dir, ".isoforge", "logs", "cached.log"))
+			start = time.Now()
+			if r := isoforge(t, e, dir, "apply", "-replace", "cached"); r.code != 0 {
+				t.Fatalf("second build: %s%s", r.stdout, r.stderr)
+			}
+			second := time.Since(start)
+			log2, _ := os.ReadFile(filepath.Join(dir, ".isoforge", "logs", "cached.log"))
+			if !bytes.Contains(log1, []byte("building '/nix/store/")) {
+				t.Fatalf("the first build built nothing?\n%s", log1)
+			}
+			if bytes.Contains(log2, []byte("building '")) {
+				t.Errorf("the second build rebuilt the derivation:\n%s", log2)
+			}
+			if second >= first {
+				t.Errorf("second build (%v) not faster than the first (%v)", second, first)
+			}
+			t.Logf("fresh volume: %v; same inputs again: %v", first.Round(10*time.Millisecond), second.Round(10*time.Millisecond))
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -77,4 +78,13 @@ func BuilderImage(t testing.TB) string {
 // StandinPath is the miniature nixpkgs TEST DOUBLE.
 func StandinPath() string {
 	return filepath.Join(RepoRoot(), "testdata", "nixpkgs-standin")
+}
+
+// RemoveVolume deletes a test volume with the engine's own CLI.
+func RemoveVolume(e Engine, name string) {
+	bin, args := "podman", []string{"--url", e.Host, "volume", "rm", "-f", name}
+	if e.Name == "docker" {
+		bin, args = "/usr/bin/docker", []string{"-H", e.Host, "volume", "rm", "-f", name}
+	}
+	_ = exec.Command(bin, args...).Run()
 }
