@@ -122,8 +122,10 @@ func TestApplyFleetEndToEnd(t *testing.T) {
 			if r := isoforge(t, e, dir, "apply", "-json"); r.code != 0 || r.starts != 1 {
 				t.Fatalf("editing rescue rebuilt %d variants", r.starts)
 			}
-			if r := isoforge(t, e, dir, "fmt"); r.code != 0 {
-				t.Fatal(r.stderr)
+			// Reformat and reorder: nothing to rebuild.
+			reformat(t, dir)
+			if r := isoforge(t, e, dir, "apply", "-json"); r.code != 0 || r.starts != 0 {
+				t.Fatalf("reformatting rebuilt %d variants:\n%s", r.starts, r.stdout)
 			}
 			os.Remove(filepath.Join(dir, "out", "site-fra.iso"))
 			if r := isoforge(t, e, dir, "apply", "-json"); r.code != 0 || r.starts != 1 {
@@ -134,6 +136,20 @@ func TestApplyFleetEndToEnd(t *testing.T) {
 			assertNoContainers(t, e, dir)
 		})
 	}
+}
+
+// reformat re-indents isos.hcl and moves the nixpkgs block to the end.
+func reformat(t testing.TB, dir string) {
+	t.Helper()
+	p := filepath.Join(dir, "isos.hcl")
+	b, _ := os.ReadFile(p)
+	b = bytes.ReplaceAll(b, []byte("\n  "), []byte("\n      "))
+	block := []byte("nixpkgs {\n      channel = \"nixos-24.11\"\n}\n")
+	if !bytes.Contains(b, block) {
+		t.Fatalf("no nixpkgs block to move in:\n%s", b)
+	}
+	b = append(bytes.Replace(b, block, nil, 1), block...)
+	os.WriteFile(p, b, 0o644)
 }
 
 func edit(t testing.TB, dir, old, new string) {
@@ -390,6 +406,31 @@ func TestNixStoreVolumeIsACache(t *testing.T) {
 				t.Errorf("second build (%v) not faster than the first (%v)", second, first)
 			}
 			t.Logf("fresh volume: %v; same inputs again: %v", first.Round(10*time.Millisecond), second.Round(10*time.Millisecond))
+		})
+	}
+}
+
+// TestFailedBuildOnRealEngine: a variant whose evaluation fails in the
+// real nix-build exits 1 with the builder's exit code and last log lines,
+// and the other variant is built.
+func TestFailedBuildOnRealEngine(t *testing.T) {
+	for _, e := range runtimetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			src := "nixpkgs { path = \"unused\" }\nvariant \"good\" {}\nvariant \"bad\" { packages = [\"nosuchpackage\"] }\n"
+			os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(src), 0o644)
+			r := isoforge(t, e, dir, "apply")
+			if r.code != 1 {
+				t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, "build of bad failed (exit code 1)") || !strings.Contains(r.stdout, "nosuchpackage") {
+				t.Errorf("the failure does not show the exit code and the log tail:\n%s", r.stdout)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out", "good.iso")); err != nil {
+				t.Errorf("the good variant was not built: %v", err)
+			}
+			checkLockMatches(t, dir)
+			assertNoContainers(t, e, dir)
 		})
 	}
 }

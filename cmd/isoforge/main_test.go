@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +11,8 @@ import (
 	"github.com/isoforge/isoforge/runtimes/fake"
 	"github.com/rogpeppe/go-internal/testscript"
 )
+
+const channelRev = "5ef6c425980847c78a80d759abc476e941a9bf42"
 
 var updateScripts = os.Getenv("ISOFORGE_UPDATE_SCRIPTS") == "1"
 
@@ -36,12 +40,22 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A channels host for `isoforge lock`: tests never reach the internet.
+	channels := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/nixos-24.11/git-revision" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte(channelRev + "\n"))
+	}))
+	t.Cleanup(channels.Close) // scripts run as parallel subtests, after Run returns
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		UpdateScripts:       updateScripts,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
+			env.Setenv("ISOFORGE_CHANNELS_URL", channels.URL)
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("HOME", env.WorkDir+"/home")
 			return nil
