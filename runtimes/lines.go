@@ -2,8 +2,27 @@ package runtimes
 
 import (
 	"bytes"
+	"context"
 	"sync"
+	"time"
 )
+
+// WaitForLogs gives a log stream a moment to deliver its last lines after
+// the container exited.
+func WaitForLogs(done <-chan struct{}) {
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+}
+
+// RemoveDetached removes a finished or cancelled container with a context
+// of its own: removal must outlive the caller's cancellation.
+func RemoveDetached(rt Runtime, id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = rt.Remove(ctx, id)
+}
 
 // Lines turns a byte stream into calls of a LineWriter, one per line.
 // Adapters feed it whatever chunks their engine's log stream delivers.

@@ -1,6 +1,9 @@
 package spec
 
-import "sort"
+import (
+	"maps"
+	"slices"
+)
 
 // Format describes one image format: which NixOS module makes it, which
 // attribute nix-build builds and where the artifact lies in the result.
@@ -59,10 +62,5 @@ func LookupFormat(name string) (Format, bool) {
 
 // FormatNames lists the supported formats, sorted.
 func FormatNames() []string {
-	names := make([]string, 0, len(formats))
-	for n := range formats {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(formats))
 }

@@ -52,15 +52,11 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 		return &exitError{code: exitError1, err: fmt.Errorf("-on-error must be continue or abort, not %q", af.onError)}
 	}
 	ctx := cmd.Context()
-	ws, err := openWorkspace(s, g, &af.configFlags)
+	ws, release, err := openLockedWorkspace(s, g, &af.configFlags)
 	if err != nil {
 		return err
 	}
-	lock, err := apply.AcquireDirLock(ws.Cfg.Dir + "/" + apply.StateDir)
-	if err != nil {
-		return &exitError{code: exitError1, err: err}
-	}
-	defer lock.Release()
+	defer release()
 	pl, _, err := computePlan(ctx, ws, af.options())
 	if err != nil {
 		return err

@@ -22,15 +22,11 @@ artifacts, the lockfile or other containers, and refuses to run while an
 apply holds the directory.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ws, err := openWorkspace(s, g, &cf)
+			ws, release, err := openLockedWorkspace(s, g, &cf)
 			if err != nil {
 				return err
 			}
-			lock, err := apply.AcquireDirLock(ws.Cfg.Dir + "/" + apply.StateDir)
-			if err != nil {
-				return &exitError{code: exitError1, err: err}
-			}
-			defer lock.Release()
+			defer release()
 			rt, err := rf.open(cmd.Context(), ws.Cfg)
 			if err != nil {
 				return err

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+
+	"github.com/isoforge/isoforge/engine/apply"
 
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/pin"
@@ -47,6 +50,20 @@ func openWorkspace(s *streams, g *globals, cf *configFlags) (*workspace.Workspac
 		return nil, &exitError{code: exitError1}
 	}
 	return ws, nil
+}
+
+// openLockedWorkspace opens the workspace and takes its directory lock,
+// so no other apply or clean works in it meanwhile.
+func openLockedWorkspace(s *streams, g *globals, cf *configFlags) (*workspace.Workspace, func(), error) {
+	ws, err := openWorkspace(s, g, cf)
+	if err != nil {
+		return nil, nil, err
+	}
+	lock, err := apply.AcquireDirLock(filepath.Join(ws.Cfg.Dir, apply.StateDir))
+	if err != nil {
+		return nil, nil, &exitError{code: exitError1, err: err}
+	}
+	return ws, func() { lock.Release() }, nil
 }
 
 func resolver() *pin.Resolver {

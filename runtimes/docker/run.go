@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/moby/moby/api/pkg/stdcopy"
@@ -21,8 +20,7 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	if err != nil {
 		return -1, fmt.Errorf("docker: creating container: %w", err)
 	}
-	// Removal must outlive the caller's cancellation.
-	defer r.cleanup(created.ID)
+	defer runtimes.RemoveDetached(r, created.ID)
 	if _, err := r.cli.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
 		return -1, fmt.Errorf("docker: starting container: %w", err)
 	}
@@ -30,7 +28,7 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	wait := r.cli.ContainerWait(ctx, created.ID, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
 	select {
 	case res := <-wait.Result:
-		waitLogs(logsDone)
+		runtimes.WaitForLogs(logsDone)
 		if res.Error != nil && res.Error.Message != "" {
 			return int(res.StatusCode), fmt.Errorf("docker: container failed: %s", res.Error.Message)
 		}
@@ -41,12 +39,6 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		}
 		return -1, fmt.Errorf("docker: waiting for container: %w", err)
 	}
-}
-
-func (r *Runtime) cleanup(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_ = r.Remove(ctx, id)
 }
 
 func (r *Runtime) streamLogs(ctx context.Context, id string, out runtimes.LineWriter) <-chan struct{} {
@@ -64,13 +56,6 @@ func (r *Runtime) streamLogs(ctx context.Context, id string, out runtimes.LineWr
 		le.Flush()
 	}()
 	return done
-}
-
-func waitLogs(done <-chan struct{}) {
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-	}
 }
 
 func configFor(cs runtimes.ContainerSpec) *container.Config {

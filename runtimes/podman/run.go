@@ -3,7 +3,6 @@ package podman
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/containers/podman/v4/pkg/bindings/containers"
 	"github.com/containers/podman/v4/pkg/specgen"
@@ -19,8 +18,7 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	if err != nil {
 		return -1, fmt.Errorf("podman: creating container: %w", err)
 	}
-	// Removal must outlive the caller's cancellation.
-	defer r.cleanup(created.ID)
+	defer runtimes.RemoveDetached(r, created.ID)
 	if err := containers.Start(c, created.ID, nil); err != nil {
 		return -1, fmt.Errorf("podman: starting container: %w", err)
 	}
@@ -32,14 +30,8 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	if err != nil {
 		return -1, fmt.Errorf("podman: waiting for container: %w", err)
 	}
-	waitLogs(logsDone)
+	runtimes.WaitForLogs(logsDone)
 	return int(code), nil
-}
-
-func (r *Runtime) cleanup(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_ = r.Remove(ctx, id)
 }
 
 func (r *Runtime) streamLogs(c context.Context, id string, out runtimes.LineWriter) <-chan struct{} {
@@ -75,15 +67,6 @@ func feed(l *runtimes.Lines, s string, ok bool, ch chan string) chan string {
 	}
 	l.Write([]byte(s))
 	return ch
-}
-
-// waitLogs gives the log stream a moment to deliver the last lines after
-// the container exited.
-func waitLogs(done <-chan struct{}) {
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-	}
 }
 
 func specFor(cs runtimes.ContainerSpec) *specgen.SpecGenerator {
