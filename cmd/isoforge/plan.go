@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/spf13/cobra"
 )
@@ -54,11 +55,7 @@ Exit status: 0 success; with -detailed-exitcode 0 nothing to do,
 var actionSymbols = map[plan.Kind]string{plan.Create: "+", plan.Rebuild: "~", plan.Remove: "-", plan.NoOp: " "}
 
 func writePlanHuman(w io.Writer, pl *plan.Plan, resolved bool) {
-	note := "from isos.lock.hcl"
-	if resolved {
-		note = "newly resolved; apply or lock will pin it"
-	}
-	fmt.Fprintf(w, "nixpkgs: %s (%s)\n\n", describePin(pl.Pin), note)
+	fmt.Fprintf(w, "nixpkgs: %s (%s)\n\n", describePin(pl.Pin), pinSource(pl.Pin, resolved))
 	width := 0
 	for _, a := range pl.Actions {
 		width = max(width, len(a.Variant))
@@ -73,6 +70,18 @@ func writePlanHuman(w io.Writer, pl *plan.Plan, resolved bool) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, summaryLine(pl))
+}
+
+func pinSource(p lockfile.Pin, resolved bool) string {
+	switch {
+	case resolved:
+		return "newly resolved; apply or lock will pin it"
+	case p.Channel != "":
+		return "from isos.lock.hcl"
+	case p.Rev != "":
+		return "from isos.hcl"
+	}
+	return "pinned by content"
 }
 
 func summaryLine(pl *plan.Plan) string {
