@@ -178,3 +178,17 @@ func TestUnreachableSocket(t *testing.T) {
 		})
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e runtimetest.Engine, rt runtimes.Runtime) {
+		cs := shellSpec(t, "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes")
+		cs.MemoryBytes = 600 << 20
+		var out lines
+		if code, err := rt.Run(context.Background(), cs, out.write); err != nil || code != 0 {
+			t.Fatalf("code %d err %v %q", code, err, out.text)
+		}
+		if len(out.text) == 0 || out.text[0] != "629145600" {
+			t.Errorf("memory limit inside the container = %q, want 629145600", out.text)
+		}
+	})
+}

@@ -4,7 +4,12 @@
 // source range.
 package spec
 
-import "github.com/hashicorp/hcl/v2"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/hashicorp/hcl/v2"
+)
 
 // Config is one decoded configuration directory.
 type Config struct {
@@ -63,6 +68,8 @@ type Runtime struct {
 	Parallelism int
 	// NixVolume is the named volume holding the shared Nix store.
 	NixVolume string
+	// MemoryMiB limits each builder's memory; 0 means no limit.
+	MemoryMiB int
 }
 
 // Variant is one buildable image, with defaults and inherited values
@@ -94,5 +101,13 @@ const (
 	DefaultEngine      = "auto"
 	DefaultImage       = "docker.io/nixos/nix:2.28.3"
 	DefaultParallelism = 2
-	DefaultNixVolume   = "isoforge-nix"
 )
+
+// NixVolumeFor names the default store volume of a builder image. Engines
+// seed a new volume from the image's /nix once, and the image's own nix
+// lives there, so each image gets a volume of its own: switching images
+// must not run the new image against the old image's store.
+func NixVolumeFor(image string) string {
+	sum := sha256.Sum256([]byte(image))
+	return "isoforge-nix-" + hex.EncodeToString(sum[:4])
+}

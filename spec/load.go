@@ -83,7 +83,7 @@ func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 			fmt.Sprintf("%s holds no %s or *.%s file. Run `isoforge init` to write a starter configuration.", dir, FileName, FileName))
 	}
 	cfg := &Config{Dir: abs, Files: names, OutputDir: DefaultOutputDir, Runtime: Runtime{
-		Engine: DefaultEngine, Image: DefaultImage, Parallelism: DefaultParallelism, NixVolume: DefaultNixVolume,
+		Engine: DefaultEngine, Image: DefaultImage, Parallelism: DefaultParallelism,
 	}}
 	blocks, diags := l.parseAll(dir, names)
 	if diags.HasErrors() {
@@ -156,6 +156,9 @@ func (d *decoder) applyOverrides(opts Options) {
 	}
 	if opts.NixpkgsPath != "" {
 		d.cfg.Nixpkgs = Nixpkgs{Path: normalizeLocalPath(d.cfg.Dir, opts.NixpkgsPath), Range: d.cfg.Nixpkgs.Range}
+	}
+	if d.cfg.Runtime.NixVolume == "" {
+		d.cfg.Runtime.NixVolume = NixVolumeFor(d.cfg.Runtime.Image)
 	}
 }
 

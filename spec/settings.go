@@ -68,7 +68,7 @@ func normalizeLocalPath(dir, p string) string {
 }
 
 var runtimeSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-	{Name: "engine"}, {Name: "image"}, {Name: "parallelism"}, {Name: "nix_volume"},
+	{Name: "engine"}, {Name: "image"}, {Name: "parallelism"}, {Name: "nix_volume"}, {Name: "memory_mib"},
 }}
 
 var volumeRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -79,6 +79,7 @@ func decodeRuntimeBlock(block *hcl.Block, ctx *hcl.EvalContext, rt *Runtime) hcl
 	diags = append(diags, decodeString(content.Attributes["image"], ctx, &rt.Image)...)
 	diags = append(diags, decodeInt(content.Attributes["parallelism"], ctx, &rt.Parallelism)...)
 	diags = append(diags, decodeString(content.Attributes["nix_volume"], ctx, &rt.NixVolume)...)
+	diags = append(diags, decodeMemory(content.Attributes["memory_mib"], ctx, &rt.MemoryMiB)...)
 	engines := []string{"auto", "docker", "podman"}
 	if a := content.Attributes["engine"]; a != nil && !contains(engines, rt.Engine) {
 		diags = append(diags, &hcl.Diagnostic{

@@ -76,6 +76,25 @@ func decodeInt(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *int) hcl.Diagnost
 	return diags
 }
 
+func decodeMemory(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *int) hcl.Diagnostics {
+	if attr == nil {
+		return nil
+	}
+	val, diags := evalAs(attr.Expr, ctx, cty.Number, attr.Name)
+	if val == cty.NilVal {
+		return diags
+	}
+	n, acc := val.AsBigFloat().Int64()
+	if acc != 0 || n < 512 || n > 1<<22 {
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: "Invalid memory_mib", Subject: attr.Expr.Range().Ptr(),
+			Detail: "memory_mib is the builder's memory limit in MiB: a whole number of at least 512 (NixOS ISO builds want several GiB, e.g. 8192).",
+		})
+	}
+	*dst = int(n)
+	return diags
+}
+
 func stringList(val cty.Value) []string {
 	if val == cty.NilVal || val.IsNull() {
 		return nil

@@ -53,7 +53,7 @@ Exit status: 0 when at least one engine can build, 1 when none can.`,
 func doctorConfig(cf *configFlags) *spec.Config {
 	cfg, _, diags := cf.load(".")
 	if cfg == nil || diags.HasErrors() {
-		return &spec.Config{Dir: ".", OutputDir: spec.DefaultOutputDir, Runtime: spec.Runtime{Image: spec.DefaultImage, NixVolume: spec.DefaultNixVolume}}
+		return &spec.Config{Dir: ".", OutputDir: spec.DefaultOutputDir, Runtime: spec.Runtime{Image: spec.DefaultImage, NixVolume: spec.NixVolumeFor(spec.DefaultImage)}}
 	}
 	return cfg
 }

@@ -35,8 +35,6 @@ type Options struct {
 	RunID string
 	// Events receives progress; it is called from several goroutines.
 	Events func(Event)
-	// MemoryBytes limits each builder's memory when non-zero.
-	MemoryBytes int64
 }
 
 // Applier holds what an apply needs.

@@ -101,8 +101,9 @@ func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work, runID str
 			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},
 			{Source: work, Target: workMount},
 		},
-		Volumes: []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
-		Labels:  Labels(a.Cfg.Dir, act.Variant, runID),
+		Volumes:     []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
+		Labels:      Labels(a.Cfg.Dir, act.Variant, runID),
+		MemoryBytes: int64(a.Cfg.Runtime.MemoryMiB) << 20,
 	}
 	if p.Path != "" {
 		src := p.Path
