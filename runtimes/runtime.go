@@ -111,10 +111,3 @@ func (e *ImageError) Error() string {
 }
 
 func (e *ImageError) Unwrap() error { return e.Err }
-
-// ExitError is a build container that exited non-zero.
-type ExitError struct {
-	Code int
-}
-
-func (e *ExitError) Error() string { return fmt.Sprintf("builder exited with code %d", e.Code) }

@@ -18,9 +18,7 @@ const (
 
 // configFlags are the flags of every command that loads isos.hcl.
 type configFlags struct {
-	vars     []string
-	varFiles []string
-	order    []spec.VarArg
+	order []spec.VarArg
 }
 
 func (c *configFlags) register(cmd *cobra.Command) {
