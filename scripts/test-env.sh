@@ -23,6 +23,8 @@ need_root() {
 }
 
 install_packages() {
+  # Recommended packages too (netavark, slirp4netns, uidmap, ...): that is
+  # the install the tests were verified with.
   local pkgs=(podman runc docker.io nix-bin xorriso genisoimage debootstrap)
   local missing=()
   for p in "${pkgs[@]}"; do
@@ -32,7 +34,7 @@ install_packages() {
   need_root
   log "installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$state/apt.log" 2>&1 ||
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >"$state/apt.log" 2>&1 ||
     { tail -n 30 "$state/apt.log"; exit 1; }
 }
 
