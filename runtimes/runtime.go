@@ -18,6 +18,8 @@ const (
 
 // Runtime is what the engine needs from a container engine.
 type Runtime interface {
+	// Name is the engine's name ("podman", "docker"), known without a call.
+	Name() string
 	// Info checks that the engine answers and describes it.
 	Info(ctx context.Context) (Info, error)
 	// EnsureImage makes sure ref exists locally, pulling it when missing.

@@ -89,8 +89,10 @@ func BenchmarkOrchestrationOverhead(b *testing.B) {
 	timedApply(b, e, dir, base)
 	var ours, raw time.Duration
 	for i := 1; i <= b.N; i++ {
-		ours += timedApply(b, e, dir, base+2*i)
-		raw += rawPodmanBuild(b, e, dir, base+2*i+1)
+		o := timedApply(b, e, dir, base+2*i)
+		r := rawPodmanBuild(b, e, dir, base+2*i+1)
+		b.Logf("isoforge %v, podman run %v", o.Round(time.Millisecond), r.Round(time.Millisecond))
+		ours, raw = ours+o, raw+r
 	}
 	b.ReportMetric(ours.Seconds()/float64(b.N), "isoforge-s")
 	b.ReportMetric(raw.Seconds()/float64(b.N), "podman-run-s")

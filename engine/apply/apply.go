@@ -88,20 +88,15 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 		}
 		a.runBuilds(ctx, p.Pin, builds, o)
 	}
-	info, _ := a.engineInfo(ctx, len(builds) > 0)
-	if err := writeOutputs(a.Cfg, a.Lock, p.Pin, a.results, info); err != nil {
+	engine := ""
+	if a.Runtime != nil {
+		engine = a.Runtime.Name()
+	}
+	if err := writeOutputs(a.Cfg, a.Lock, p.Pin, a.results, engine); err != nil {
 		return a.results, err
 	}
 	_ = a.Cache.Save()
 	return a.results, a.outcome(ctx)
-}
-
-func (a *Applier) engineInfo(ctx context.Context, built bool) (string, error) {
-	if !built || a.Runtime == nil {
-		return "", nil
-	}
-	info, err := a.Runtime.Info(ctx)
-	return info.Engine, err
 }
 
 func (a *Applier) outcome(ctx context.Context) error {

@@ -54,6 +54,9 @@ type Runtime struct {
 	endpoint string
 }
 
+// Name implements runtimes.Runtime.
+func (r *Runtime) Name() string { return Name }
+
 // Info implements runtimes.Runtime.
 func (r *Runtime) Info(ctx context.Context) (runtimes.Info, error) {
 	v, err := r.cli.ServerVersion(ctx, client.ServerVersionOptions{})

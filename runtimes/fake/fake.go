@@ -48,6 +48,9 @@ func (f factory) Open(context.Context, string) (runtimes.Runtime, error) {
 	return f.rt, nil
 }
 
+// Name implements runtimes.Runtime.
+func (r *Runtime) Name() string { return Name }
+
 // Info implements runtimes.Runtime.
 func (r *Runtime) Info(context.Context) (runtimes.Info, error) {
 	return runtimes.Info{Engine: Name, Version: "0", APIVersion: "0", Endpoint: "fake://"}, nil

@@ -80,6 +80,9 @@ func (r *Runtime) with(ctx context.Context) (context.Context, context.CancelFunc
 	return c, func() { stop(); cancel() }
 }
 
+// Name implements runtimes.Runtime.
+func (r *Runtime) Name() string { return Name }
+
 // Info implements runtimes.Runtime.
 func (r *Runtime) Info(ctx context.Context) (runtimes.Info, error) {
 	c, cancel := r.with(ctx)

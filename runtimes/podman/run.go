@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/containers/podman/v4/pkg/bindings"
 	"github.com/containers/podman/v4/pkg/bindings/containers"
 	"github.com/containers/podman/v4/pkg/specgen"
 	"github.com/isoforge/isoforge/runtimes"
 	spec "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// Run implements runtimes.Runtime.
+// Run implements runtimes.Runtime. Output comes through an attach made
+// before the container starts, as `podman run` does: it ends as soon as
+// the container exits, where a followed log stream lags by a poll.
 func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtimes.LineWriter) (int, error) {
 	c, cancel := r.with(ctx)
 	defer cancel()
@@ -19,54 +22,55 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return -1, fmt.Errorf("podman: creating container: %w", err)
 	}
 	defer runtimes.RemoveDetached(r, created.ID)
+	attached, err := r.attach(ctx, created.ID, out)
+	if err != nil {
+		return -1, err
+	}
 	if err := containers.Start(c, created.ID, nil); err != nil {
 		return -1, fmt.Errorf("podman: starting container: %w", err)
 	}
-	logsDone := r.streamLogs(c, created.ID, out)
-	code, err := containers.Wait(c, created.ID, &containers.WaitOptions{Conditions: []string{"exited", "stopped"}})
+	// The service polls the container's state; its default of 250 ms
+	// would add up to a quarter second to every build.
+	interval := "50ms"
+	code, err := containers.Wait(c, created.ID, &containers.WaitOptions{Conditions: []string{"exited", "stopped"}, Interval: &interval})
 	if ctx.Err() != nil {
 		return -1, ctx.Err()
 	}
 	if err != nil {
 		return -1, fmt.Errorf("podman: waiting for container: %w", err)
 	}
-	runtimes.WaitForLogs(logsDone)
+	runtimes.WaitForLogs(attached)
 	return int(code), nil
 }
 
-func (r *Runtime) streamLogs(c context.Context, id string, out runtimes.LineWriter) <-chan struct{} {
-	done := make(chan struct{})
-	stdout, stderr := make(chan string, 64), make(chan string, 64)
-	follow, yes := true, true
-	go func() {
-		_ = containers.Logs(c, id, &containers.LogOptions{Follow: &follow, Stdout: &yes, Stderr: &yes}, stdout, stderr)
-		close(stdout)
-		close(stderr)
-	}()
+// attach streams the container's output. It uses a connection of its
+// own: the bindings' Attach replaces its connection's HTTP transport,
+// which must not happen under the other builds sharing r.conn.
+func (r *Runtime) attach(ctx context.Context, id string, out runtimes.LineWriter) (<-chan struct{}, error) {
+	conn, err := bindings.NewConnection(context.WithoutCancel(ctx), r.endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("podman: connecting for output: %w", err)
+	}
+	c, cancel := context.WithCancel(conn)
+	stop := context.AfterFunc(ctx, cancel)
+	ready, done := make(chan bool, 1), make(chan struct{})
+	errc := make(chan error, 1)
+	lo, le := runtimes.NewLines("stdout", out), runtimes.NewLines("stderr", out)
 	go func() {
 		defer close(done)
-		lo, le := runtimes.NewLines("stdout", out), runtimes.NewLines("stderr", out)
-		for stdout != nil || stderr != nil {
-			select {
-			case s, ok := <-stdout:
-				stdout = feed(lo, s, ok, stdout)
-			case s, ok := <-stderr:
-				stderr = feed(le, s, ok, stderr)
-			}
-		}
+		defer stop()
+		defer cancel()
+		yes := true
+		errc <- containers.Attach(c, id, nil, lo, le, ready, &containers.AttachOptions{Stream: &yes})
 		lo.Flush()
 		le.Flush()
 	}()
-	return done
-}
-
-// feed writes one log frame as it came; frames keep their newlines.
-func feed(l *runtimes.Lines, s string, ok bool, ch chan string) chan string {
-	if !ok {
-		return nil
+	select {
+	case <-ready:
+		return done, nil
+	case err := <-errc:
+		return nil, fmt.Errorf("podman: attaching to the container: %w", err)
 	}
-	l.Write([]byte(s))
-	return ch
 }
 
 func specFor(cs runtimes.ContainerSpec) *specgen.SpecGenerator {
