@@ -155,7 +155,7 @@ func checkOutputs(t *testing.T, dir string, n int) {
 	}
 	for _, v := range m.Variants {
 		e, ok := l.Variant(v.Name)
-		if !ok || e.SHA256 != v.SHA256 || e.InputsHash != v.InputsHash || e.Size != v.Size {
+		if !ok || e.SHA256 != v.SHA256 || e.InputsHash != v.InputsHash || e.Size != v.Size || v.Nixpkgs != "rev:0123456789abcdef0123456789abcdef01234567" {
 			t.Errorf("manifest entry %s does not match the lock", v.Name)
 		}
 	}

@@ -29,14 +29,16 @@ type ManifestPin struct {
 
 // ManifestVariant describes one artifact.
 type ManifestVariant struct {
-	Name       string  `json:"name"`
-	Format     string  `json:"format"`
-	File       string  `json:"file"`
-	SHA256     string  `json:"sha256"`
-	Size       int64   `json:"size"`
-	InputsHash string  `json:"inputs_hash"`
-	Engine     string  `json:"engine,omitempty"`
-	BuildSecs  float64 `json:"build_seconds,omitempty"`
+	Name       string `json:"name"`
+	Format     string `json:"format"`
+	File       string `json:"file"`
+	SHA256     string `json:"sha256"`
+	Size       int64  `json:"size"`
+	InputsHash string `json:"inputs_hash"`
+	// Nixpkgs is the pin it was built from: "rev:<rev>" or "path:<hash>".
+	Nixpkgs   string  `json:"nixpkgs"`
+	Engine    string  `json:"engine,omitempty"`
+	BuildSecs float64 `json:"build_seconds,omitempty"`
 }
 
 // writeOutputs rewrites SHA256SUMS and manifest.json from the lock and
@@ -65,7 +67,7 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 		if _, err := os.Stat(filepath.Join(outDir, file)); err != nil {
 			continue
 		}
-		mv := ManifestVariant{Name: name, Format: e.Format, File: file, SHA256: e.SHA256, Size: e.Size, InputsHash: e.InputsHash}
+		mv := ManifestVariant{Name: name, Format: e.Format, File: file, SHA256: e.SHA256, Size: e.Size, InputsHash: e.InputsHash, Nixpkgs: pin.ID()}
 		if r, ok := built[name]; ok {
 			mv.Engine, mv.BuildSecs = engine, r.Duration.Seconds()
 		} else if old, ok := prev[name]; ok && old.InputsHash == e.InputsHash {
