@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/isoforge/isoforge/engine/atomicfile"
+	"github.com/isoforge/isoforge/engine/fingerprint"
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/spec"
 )
@@ -67,7 +68,7 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 		if _, err := os.Stat(filepath.Join(outDir, file)); err != nil {
 			continue
 		}
-		mv := ManifestVariant{Name: name, Format: e.Format, File: file, SHA256: e.SHA256, Size: e.Size, InputsHash: e.InputsHash, Nixpkgs: pin.ID()}
+		mv := ManifestVariant{Name: name, Format: e.Format, File: file, SHA256: e.SHA256, Size: e.Size, InputsHash: e.InputsHash, Nixpkgs: builtWith(e, pin)}
 		if r, ok := built[name]; ok {
 			mv.Engine, mv.BuildSecs = engine, r.Duration.Seconds()
 		} else if old, ok := prev[name]; ok && old.InputsHash == e.InputsHash {
@@ -84,6 +85,16 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 		return err
 	}
 	return atomicfile.Write(filepath.Join(outDir, "manifest.json"), append(b, '\n'), 0o644)
+}
+
+// builtWith names the pin an entry was built from: the current one when
+// its recorded input matches, else it is not known here (e.g. a variant
+// left out of the last apply by -target).
+func builtWith(e lockfile.Entry, pin lockfile.Pin) string {
+	if e.Inputs["meta/nixpkgs"] == fingerprint.InputHash([]byte(pin.ID())) {
+		return pin.ID()
+	}
+	return "unknown: built before the current pin"
 }
 
 func readManifest(p string) map[string]ManifestVariant {

@@ -72,7 +72,7 @@ func Compute(in Inputs) (Result, error) {
 	per := make(map[string]string, len(e))
 	for n, b := range e {
 		names = append(names, n)
-		per[n] = inputHash(b)
+		per[n] = InputHash(b)
 	}
 	sort.Strings(names)
 	h, err := dirhash.Hash1(names, func(name string) (io.ReadCloser, error) {
@@ -84,10 +84,10 @@ func Compute(in Inputs) (Result, error) {
 	return Result{Hash: h, Inputs: per}, nil
 }
 
-// inputHash is a per-input hash: 64 bits of SHA-256 are plenty to say
+// InputHash is a per-input hash: 64 bits of SHA-256 are plenty to say
 // which input changed, and keep the committed lockfile readable. The
 // inputs hash, which decides rebuilds, uses full SHA-256.
-func inputHash(b []byte) string {
+func InputHash(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }
