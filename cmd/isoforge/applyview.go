@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -115,6 +116,8 @@ func resultWord(r apply.Result) string {
 }
 
 func writeSummary(w io.Writer, rs []apply.Result, err error) {
+	rs = slices.Clone(rs)
+	slices.SortFunc(rs, func(a, b apply.Result) int { return strings.Compare(a.Variant, b.Variant) })
 	counts := map[string]int{}
 	built := false
 	for _, r := range rs {
