@@ -77,9 +77,11 @@ func decodeRuntimeBlock(block *hcl.Block, ctx *hcl.EvalContext, rt *Runtime) hcl
 	content, diags := block.Body.Content(runtimeSchema)
 	diags = append(diags, decodeString(content.Attributes["engine"], ctx, &rt.Engine)...)
 	diags = append(diags, decodeString(content.Attributes["image"], ctx, &rt.Image)...)
-	diags = append(diags, decodeInt(content.Attributes["parallelism"], ctx, &rt.Parallelism)...)
+	diags = append(diags, decodeWholeNumber(content.Attributes["parallelism"], ctx, &rt.Parallelism, 1, 1024,
+		"parallelism is how many builds run at once: a whole number from 1 to 1024.")...)
 	diags = append(diags, decodeString(content.Attributes["nix_volume"], ctx, &rt.NixVolume)...)
-	diags = append(diags, decodeMemory(content.Attributes["memory_mib"], ctx, &rt.MemoryMiB)...)
+	diags = append(diags, decodeWholeNumber(content.Attributes["memory_mib"], ctx, &rt.MemoryMiB, 512, 1<<22,
+		"memory_mib is the builder's memory limit in MiB: a whole number of at least 512 (NixOS ISO builds want several GiB, e.g. 8192).")...)
 	engines := []string{"auto", "docker", "podman"}
 	if a := content.Attributes["engine"]; a != nil && !contains(engines, rt.Engine) {
 		diags = append(diags, &hcl.Diagnostic{

@@ -57,7 +57,9 @@ func decodeBool(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *bool) hcl.Diagno
 	return diags
 }
 
-func decodeInt(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *int) hcl.Diagnostics {
+// decodeWholeNumber decodes a whole number within [min, max]; how says
+// what the attribute means when the value is out of range.
+func decodeWholeNumber(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *int, min, max int64, how string) hcl.Diagnostics {
 	if attr == nil {
 		return nil
 	}
@@ -66,29 +68,9 @@ func decodeInt(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *int) hcl.Diagnost
 		return diags
 	}
 	n, acc := val.AsBigFloat().Int64()
-	if acc != 0 || n < 1 || n > 1024 {
+	if acc != 0 || n < min || n > max {
 		return append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError, Summary: "Invalid " + attr.Name, Subject: attr.Expr.Range().Ptr(),
-			Detail: fmt.Sprintf("%s must be a whole number from 1 to 1024.", attr.Name),
-		})
-	}
-	*dst = int(n)
-	return diags
-}
-
-func decodeMemory(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *int) hcl.Diagnostics {
-	if attr == nil {
-		return nil
-	}
-	val, diags := evalAs(attr.Expr, ctx, cty.Number, attr.Name)
-	if val == cty.NilVal {
-		return diags
-	}
-	n, acc := val.AsBigFloat().Int64()
-	if acc != 0 || n < 512 || n > 1<<22 {
-		return append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError, Summary: "Invalid memory_mib", Subject: attr.Expr.Range().Ptr(),
-			Detail: "memory_mib is the builder's memory limit in MiB: a whole number of at least 512 (NixOS ISO builds want several GiB, e.g. 8192).",
+			Severity: hcl.DiagError, Summary: "Invalid " + attr.Name, Subject: attr.Expr.Range().Ptr(), Detail: how,
 		})
 	}
 	*dst = int(n)
