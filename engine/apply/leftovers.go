@@ -36,7 +36,7 @@ func Cleanup(ctx context.Context, rt runtimes.Runtime, dir, outDir string, all b
 	if rt != nil {
 		sel := map[string]string{runtimes.LabelConfig: ConfigID(dir)}
 		if all {
-			sel = map[string]string{runtimes.LabelRun: ""}
+			sel = nil // every container; removeContainers keeps only ours
 		}
 		containers, err = removeContainers(ctx, rt, sel)
 		if err != nil {
@@ -62,9 +62,6 @@ func HasLeftovers(dir string) bool {
 }
 
 func removeContainers(ctx context.Context, rt runtimes.Runtime, sel map[string]string) (int, error) {
-	if v, ok := sel[runtimes.LabelRun]; ok && v == "" {
-		sel = nil
-	}
 	list, err := rt.Containers(ctx, sel)
 	if err != nil {
 		return 0, err
