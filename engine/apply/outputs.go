@@ -81,10 +81,10 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(outDir, "SHA256SUMS"), []byte(sums.String()), 0o644); err != nil {
+	if err := atomicfile.WriteIfChanged(filepath.Join(outDir, "SHA256SUMS"), []byte(sums.String()), 0o644); err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(outDir, "manifest.json"), append(b, '\n'), 0o644)
+	return atomicfile.WriteIfChanged(filepath.Join(outDir, "manifest.json"), append(b, '\n'), 0o644)
 }
 
 // builtWith names the pin an entry was built from: the current one when

@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -55,4 +56,13 @@ func syncDir(dir string) error {
 	defer d.Close()
 	_ = d.Sync() // not supported on every file system; the rename is done
 	return nil
+}
+
+// WriteIfChanged is Write, skipped when path already holds data: an
+// unchanged output costs no fsync and keeps its modification time.
+func WriteIfChanged(path string, data []byte, perm os.FileMode) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	return Write(path, data, perm)
 }

@@ -27,7 +27,7 @@ type Workspace struct {
 // Open loads the lockfile next to the configuration.
 func Open(cfg *spec.Config) (*Workspace, hcl.Diagnostics) {
 	lockPath := filepath.Join(cfg.Dir, lockfile.FileName)
-	lock, diags := lockfile.Load(lockPath)
+	lock, diags := lockfile.LoadCached(lockPath, filepath.Join(cfg.Dir, apply.StateDir, "lock.json"))
 	return &Workspace{
 		Cfg: cfg, Lock: lock, LockPath: lockPath,
 		Cache: fingerprint.LoadStatCache(filepath.Join(cfg.Dir, apply.StateDir, "statcache.json")),

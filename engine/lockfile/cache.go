@@ -1,0 +1,69 @@
+package lockfile
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/isoforge/isoforge/engine/atomicfile"
+)
+
+// cached is a parsed lockfile keyed by the SHA-256 of its bytes. HCL
+// parsing dominates a no-op plan of a large fleet, and the lock rarely
+// changes between plans; a content-addressed cache cannot go stale.
+type cached struct {
+	Sum      string           `json:"sum"`
+	Pin      *Pin             `json:"pin,omitempty"`
+	Variants map[string]Entry `json:"variants"`
+}
+
+// LoadCached is Load, reusing the parse of identical bytes kept at
+// cachePath (under .isoforge/, never committed; losing it costs time).
+func LoadCached(path, cachePath string) (*Lock, hcl.Diagnostics) {
+	src, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return New(), nil
+	}
+	if err != nil {
+		return Load(path)
+	}
+	sum := sha256.Sum256(src)
+	key := hex.EncodeToString(sum[:])
+	if l, ok := readCache(cachePath, key); ok {
+		return l, nil
+	}
+	l, diags := Parse(src, path)
+	if !diags.HasErrors() {
+		writeCache(cachePath, key, l)
+	}
+	return l, diags
+}
+
+func readCache(path, key string) (*Lock, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	var c cached
+	if json.Unmarshal(b, &c) != nil || c.Sum != key {
+		return nil, false
+	}
+	l := New()
+	l.pin = c.Pin
+	for n, e := range c.Variants {
+		l.SetVariant(n, e)
+	}
+	return l, true
+}
+
+func writeCache(path, key string, l *Lock) {
+	b, err := json.Marshal(cached{Sum: key, Pin: l.pin, Variants: l.variants})
+	if err != nil || os.MkdirAll(filepath.Dir(path), 0o755) != nil {
+		return
+	}
+	_ = atomicfile.Write(path, b, 0o644)
+}
