@@ -6,7 +6,7 @@ import (
 )
 
 // buildVariant turns merged fields into a Variant and checks it.
-func buildVariant(inst *instance, fields map[string]field, dir string) (Variant, hcl.Diagnostics) {
+func buildVariant(inst *instance, fields map[string]field, dir, channel string) (Variant, hcl.Diagnostics) {
 	str := func(name, def string) string {
 		if f, ok := fields[name]; ok {
 			return f.Val.AsString()
@@ -36,7 +36,7 @@ func buildVariant(inst *instance, fields map[string]field, dir string) (Variant,
 		DeclRange:    inst.Block.DefRange,
 	}
 	v.FileName = str("file_name", v.Name+formatExt(v.Format))
-	c := checker{dir: dir, fields: fields, nameRange: inst.NameRange}
+	c := checker{dir: dir, channel: channel, fields: fields, nameRange: inst.NameRange}
 	diags := c.check(&v)
 	return v, diags
 }

@@ -15,6 +15,7 @@ import (
 // checker holds what the semantic checks of one variant need.
 type checker struct {
 	dir       string
+	channel   string
 	fields    map[string]field
 	nameRange hcl.Range
 	diags     hcl.Diagnostics
@@ -48,6 +49,7 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 		c.errorf(c.rangeOf("format"), "Unknown format",
 			"%q is not a format.%s Valid formats: %s.", v.Format, didYouMean(v.Format, FormatNames()), strings.Join(FormatNames(), ", "))
 	}
+	c.checkRelease(v.Format)
 	if !contains(Systems, v.System) {
 		c.errorf(c.rangeOf("system"), "Unknown system",
 			"%q is not a supported system.%s Use one of: %s.", v.System, didYouMean(v.System, Systems), strings.Join(Systems, ", "))
@@ -66,6 +68,21 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 	v.Modules = c.checkModules(v.Modules)
 	c.checkKernelParams(v.KernelParams)
 	return c.diags
+}
+
+var releaseRe = regexp.MustCompile(`^nixos-(\d\d\.\d\d)(-small)?$`)
+
+// checkRelease rejects formats the pinned channel's NixOS does not have.
+// Release numbers are YY.MM, so they compare as strings.
+func (c *checker) checkRelease(format string) {
+	f, ok := LookupFormat(format)
+	m := releaseRe.FindStringSubmatch(c.channel)
+	if !ok || f.MinNixOS == "" || m == nil || m[1] >= f.MinNixOS {
+		return
+	}
+	c.errorf(c.rangeOf("format"), "Format needs a newer NixOS",
+		"Format %q builds %s, which NixOS has since %s; channel %q is %s. Use nixos-%s or later, or an ISO format.",
+		format, f.Attribute, f.MinNixOS, c.channel, m[1], f.MinNixOS)
 }
 
 func (c *checker) checkPattern(name, val string, re *regexp.Regexp, summary, how string) {

@@ -259,7 +259,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 		if inst.Abstract || rDiags.HasErrors() {
 			continue
 		}
-		v, vDiags := buildVariant(inst, fields, d.cfg.Dir)
+		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel)
 		diags = append(diags, vDiags...)
 		diags = append(diags, uniqueFileName(files, v, fields)...)
 		d.cfg.Variants = append(d.cfg.Variants, v)
