@@ -2,7 +2,6 @@ package spec
 
 import (
 	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // buildVariant turns merged fields into a Variant and checks it.
@@ -46,17 +45,4 @@ func formatExt(name string) string {
 		return f.Ext
 	}
 	return ".iso"
-}
-
-// rangeOf returns where a field was set, or the fallback.
-func (c *checker) rangeOf(name string) *hcl.Range {
-	if f, ok := c.fields[name]; ok {
-		return f.Range.Ptr()
-	}
-	return c.nameRange.Ptr()
-}
-
-func (c *checker) has(name string) bool {
-	f, ok := c.fields[name]
-	return ok && f.Val != cty.NilVal
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -33,6 +34,19 @@ var (
 
 // Systems lists the Nix system doubles a variant may target.
 var Systems = []string{"aarch64-linux", "i686-linux", "x86_64-linux"}
+
+// rangeOf returns where a field was set, or the fallback.
+func (c *checker) rangeOf(name string) *hcl.Range {
+	if f, ok := c.fields[name]; ok {
+		return f.Range.Ptr()
+	}
+	return c.nameRange.Ptr()
+}
+
+func (c *checker) has(name string) bool {
+	f, ok := c.fields[name]
+	return ok && f.Val != cty.NilVal
+}
 
 func (c *checker) errorf(subject *hcl.Range, summary, format string, args ...any) {
 	c.diags = append(c.diags, &hcl.Diagnostic{
