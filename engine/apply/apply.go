@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -136,7 +135,7 @@ func (a *Applier) removeStale(p *plan.Plan, prune bool) error {
 			return err
 		}
 		if prune {
-			if err := os.Remove(filepath.Join(a.Cfg.Dir, act.Artifact)); err != nil && !os.IsNotExist(err) {
+			if err := os.Remove(a.artifactFile(act.Artifact)); err != nil && !os.IsNotExist(err) {
 				return fmt.Errorf("pruning %s: %w", act.Artifact, err)
 			}
 		}
@@ -205,8 +204,7 @@ func (a *Applier) record(r Result) {
 // commit puts a staged artifact in place and records it. The old lock
 // entry is dropped before the rename, so that after a crash at any
 // moment every lock entry still matches its artifact.
-func (a *Applier) commit(act plan.Action, c copied) error {
-	dst := filepath.Join(a.Cfg.Dir, filepath.FromSlash(act.Artifact))
+func (a *Applier) commit(act plan.Action, c copied, dst string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if _, ok := a.Lock.Variant(act.Variant); ok {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/render"
 	"github.com/isoforge/isoforge/runtimes"
@@ -65,7 +66,8 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 	if err != nil {
 		return err
 	}
-	c, err := stageArtifact(src, filepath.Join(a.Cfg.Dir, filepath.FromSlash(act.Artifact)))
+	dst := a.artifactFile(act.Artifact)
+	c, err := stageArtifact(src, dst)
 	if err != nil {
 		return err
 	}
@@ -74,7 +76,12 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 		return ctx.Err()
 	}
 	r.SHA256, r.Size = c.sha256, c.size
-	return a.commit(act, c)
+	return a.commit(act, c, dst)
+}
+
+// artifactFile is the file behind a slash path relative to the config dir.
+func (a *Applier) artifactFile(artifact string) string {
+	return filepath.Join(a.Cfg.Dir, filepath.FromSlash(artifact))
 }
 
 func prepareWork(work string, rendered []byte) error {
@@ -106,11 +113,7 @@ func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work, runID str
 		MemoryBytes: int64(a.Cfg.Runtime.MemoryMiB) << 20,
 	}
 	if p.Path != "" {
-		src := p.Path
-		if !filepath.IsAbs(src) {
-			src = filepath.Join(a.Cfg.Dir, src)
-		}
-		cs.Binds = append(cs.Binds, runtimes.Bind{Source: src, Target: nixpkgsMount, ReadOnly: true})
+		cs.Binds = append(cs.Binds, runtimes.Bind{Source: pin.LocalPath(a.Cfg.Dir, p.Path), Target: nixpkgsMount, ReadOnly: true})
 	}
 	if f.NeedsKVM {
 		if _, err := os.Stat("/dev/kvm"); err != nil {

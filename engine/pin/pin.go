@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -105,13 +106,18 @@ func (r *Resolver) Resolve(ctx context.Context, channel string) (string, error) 
 	return rev, nil
 }
 
+// LocalPath is the host path of a local nixpkgs pin; a relative path is
+// relative to the configuration directory dir.
+func LocalPath(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
 // HashPath hashes a local nixpkgs checkout by content.
 func HashPath(dir, p string) (string, error) {
-	full := p
-	if !strings.HasPrefix(p, "/") {
-		full = dir + "/" + p
-	}
-	h, err := dirhash.HashDir(full, "", dirhash.Hash1)
+	h, err := dirhash.HashDir(LocalPath(dir, p), "", dirhash.Hash1)
 	if err != nil {
 		return "", fmt.Errorf("hashing nixpkgs path %s: %w", p, err)
 	}
