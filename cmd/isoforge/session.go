@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/isoforge/isoforge/engine/apply"
-
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"

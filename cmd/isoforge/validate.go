@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/spf13/cobra"
 )
 
@@ -37,7 +39,7 @@ Exit status: 0 valid, 1 invalid.`,
 			cfg, l, diags := cf.load(dir)
 			res := validateResult{Valid: !diags.HasErrors(), Diagnostics: toJSONDiagnostics(diags), Variants: []string{}}
 			for _, d := range diags {
-				if d.Severity == 1 {
+				if d.Severity == hcl.DiagError {
 					res.ErrorCount++
 				} else {
 					res.WarningCount++
