@@ -249,7 +249,7 @@ func TestDirLockIsExclusive(t *testing.T) {
 
 func TestBuildScriptIsTheDocumentedCommand(t *testing.T) {
 	f, _ := spec.LookupFormat("install-iso")
-	got := apply.BuildScript(f, "https://github.com/NixOS/nixpkgs/archive/abc.tar.gz")
+	got := apply.BuildScript(f, "https://github.com/NixOS/nixpkgs/archive/abc.tar.gz", apply.ScriptOptions{})
 	want := "nix-build '<nixpkgs/nixos>' -A config.system.build.isoImage -I nixos-config=/isoforge/work/iso.nix -I nixpkgs='https://github.com/NixOS/nixpkgs/archive/abc.tar.gz' --option tarball-ttl 31536000 --out-link /isoforge/work/result"
 	if !strings.Contains(got, want) {
 		t.Errorf("build script:\n%s\nwant the line:\n%s", got, want)
