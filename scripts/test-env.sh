@@ -3,7 +3,8 @@
 # inside that environment: installs the Debian packages, writes the Podman
 # configuration our machines need, starts `podman system service` and
 # `dockerd` when they are not already running (and stops what it started),
-# builds the local test builder image, then runs "$@".
+# builds the local test builder image, starts a second "host" reached over
+# SSH (scripts/test-host.sh), then runs "$@".
 #
 #   scripts/test-env.sh go test ./...
 #
@@ -72,7 +73,9 @@ wait_for() { # socket, name
 }
 
 started=()
+host_started=
 stop_started() {
+  [ -z "$host_started" ] || "$root/scripts/test-host.sh" stop || true
   for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
 }
 trap stop_started EXIT
@@ -108,7 +111,19 @@ install_packages
 configure_podman
 start_podman
 start_docker
-"$root/testdata/builder/build.sh"
+image=$("$root/testdata/builder/build.sh" | tail -n 1)
+
+# The second host for the builder pool tests (scripts/test-host.sh); it
+# sets ISOFORGE_TEST_SSH_*. ISOFORGE_TEST_NO_HOST=1 leaves it out.
+start_test_host() {
+  [ "${ISOFORGE_TEST_NO_HOST:-}" = 1 ] && return
+  need_root
+  [ -e /run/netns/isoforge-h2 ] || host_started=1
+  local env
+  env=$("$root/scripts/test-host.sh" start "$image")
+  eval "$env"
+}
+start_test_host
 
 export ISOFORGE_TEST_PODMAN_HOST=unix:///run/podman/podman.sock
 export ISOFORGE_TEST_DOCKER_HOST=unix:///var/run/docker.sock
