@@ -168,7 +168,7 @@ func TestMissingImageIsOneClearError(t *testing.T) {
 func TestUnreachableSocket(t *testing.T) {
 	for _, name := range []string{"podman", "docker"} {
 		t.Run(name, func(t *testing.T) {
-			_, err := runtimes.Open(context.Background(), name, "unix:///nonexistent/isoforge.sock")
+			_, err := runtimes.Open(context.Background(), name, runtimes.Endpoint{Host: "unix:///nonexistent/isoforge.sock"})
 			if !errors.Is(err, runtimes.ErrUnreachable) || !strings.Contains(err.Error(), "/nonexistent/isoforge.sock") {
 				t.Fatalf("err = %v", err)
 			}

@@ -18,10 +18,10 @@ type Factory interface {
 	Name() string
 	// Priority orders "auto" probing: lower is tried first.
 	Priority() int
-	// Open connects to host, or to the engine's usual endpoints when host
-	// is "". It fails with an error wrapping ErrUnreachable when no
+	// Open connects to ep.Host, or to the engine's usual endpoints when
+	// it is "". It fails with an error wrapping ErrUnreachable when no
 	// endpoint answers, naming what it tried.
-	Open(ctx context.Context, host string) (Runtime, error)
+	Open(ctx context.Context, ep Endpoint) (Runtime, error)
 	// Hint says how to start the engine's service.
 	Hint() string
 }
@@ -69,20 +69,19 @@ func sortedNames() []string {
 }
 
 // Open connects to the named engine; "auto" (or "") tries each registered
-// engine in priority order and takes the first that answers. host is
-// passed on only when a single engine is named.
-func Open(ctx context.Context, name, host string) (Runtime, error) {
+// engine in priority order at ep and takes the first that answers.
+func Open(ctx context.Context, name string, ep Endpoint) (Runtime, error) {
 	if name != "" && name != "auto" {
 		f, err := lookup(name)
 		if err != nil {
 			return nil, err
 		}
-		return f.Open(ctx, host)
+		return f.Open(ctx, ep)
 	}
 	var errs []string
 	for _, n := range Names() {
 		f, _ := lookup(n)
-		rt, err := f.Open(ctx, "")
+		rt, err := f.Open(ctx, ep)
 		if err == nil {
 			return rt, nil
 		}

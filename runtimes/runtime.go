@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 )
 
 // Labels every container isoforge starts carries, so leftovers of an
@@ -20,6 +22,10 @@ const (
 type Runtime interface {
 	// Name is the engine's name ("podman", "docker"), known without a call.
 	Name() string
+	// SharesHostFS reports whether the engine runs on this machine, so
+	// bind mounts of local paths reach the files meant. Remote engines
+	// never bind-mount: files travel with CopyIn and CopyOut.
+	SharesHostFS() bool
 	// Info checks that the engine answers and describes it.
 	Info(ctx context.Context) (Info, error)
 	// EnsureImage makes sure ref exists locally, pulling it when missing.
@@ -31,8 +37,10 @@ type Runtime interface {
 	ImageExists(ctx context.Context, ref string) (bool, error)
 	// Volume describes a named volume; Exists is false when it is absent.
 	Volume(ctx context.Context, name string) (VolumeInfo, error)
-	// Run creates and starts a container, streams its output line by line
-	// to out, waits for it and removes it. Cancelling ctx stops and removes
+	// Run creates a container, unpacks spec.CopyIn into it, starts it,
+	// streams its output line by line to out, waits for it, hands
+	// spec.CopyOut the requested path when it exited with 0, and removes
+	// it. Cancelling ctx stops and removes
 	// the container. The returned code is the container's exit code.
 	Run(ctx context.Context, spec ContainerSpec, out LineWriter) (int, error)
 	// Containers lists the containers (running or not) carrying all labels.
@@ -74,7 +82,35 @@ type ContainerSpec struct {
 	Labels     map[string]string
 	// MemoryBytes limits memory when non-zero.
 	MemoryBytes int64
+	// CopyIn, when set, writes a tar stream that is unpacked at / in the
+	// container before it starts. It may be called once per Run.
+	CopyIn func(w io.Writer) error
+	// CopyOut, when set, receives a path of the exited container.
+	CopyOut *CopyOut
 }
+
+// CopyOut asks for Path of a container that exited with code 0, before
+// the container is removed. Receive gets the engine's tar stream of it.
+type CopyOut struct {
+	Path    string
+	Receive func(tar io.Reader) error
+}
+
+// Endpoint says where an engine is and how to reach it.
+type Endpoint struct {
+	// Host is unix:///path, ssh://user@host:port[/socket], or "" for
+	// the engine's usual local sockets.
+	Host string
+	// Identity is an SSH private key file for ssh:// hosts; "" uses
+	// ssh-agent.
+	Identity string
+	// KnownHosts is the known_hosts file for ssh:// hosts; "" is
+	// $HOME/.ssh/known_hosts.
+	KnownHosts string
+}
+
+// IsSSH reports whether the endpoint is reached over SSH.
+func (e Endpoint) IsSSH() bool { return strings.HasPrefix(e.Host, "ssh://") }
 
 // Bind mounts a host path into the container.
 type Bind struct {

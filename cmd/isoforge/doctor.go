@@ -60,11 +60,11 @@ func doctorConfig(cf *configFlags) *spec.Config {
 
 func doctorEngine(cmd *cobra.Command, w io.Writer, rf *runtimeFlags, name string, cfg *spec.Config) bool {
 	ctx := cmd.Context()
-	host := ""
-	if rf.engine == name {
-		host = rf.host
+	var ep runtimes.Endpoint
+	if rf.engine == name || rf.engine == "" || rf.engine == "auto" {
+		ep = rf.endpoint()
 	}
-	rt, err := runtimes.Open(ctx, name, host)
+	rt, err := runtimes.Open(ctx, name, ep)
 	if err != nil {
 		fmt.Fprintf(w, "%-8s unreachable: %v\n", name, err)
 		return false

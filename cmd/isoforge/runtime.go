@@ -16,13 +16,22 @@ import (
 // runtimeFlags choose the container engine: -runtime, then
 // ISOFORGE_RUNTIME, then runtime { engine } in isos.hcl, then probing.
 type runtimeFlags struct {
-	engine string
-	host   string
+	engine     string
+	host       string
+	identity   string
+	knownHosts string
 }
 
 func (r *runtimeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&r.engine, "runtime", "", "container engine: auto, podman or docker (default from ISOFORGE_RUNTIME or isos.hcl)")
-	cmd.Flags().StringVar(&r.host, "host", "", "engine socket `URI`, e.g. unix:///run/podman/podman.sock (default CONTAINER_HOST / DOCKER_HOST, then the usual sockets)")
+	cmd.Flags().StringVar(&r.host, "host", "", "engine socket `URI`: unix:///run/podman/podman.sock, ssh://user@host:22/run/podman/podman.sock, ssh://user@host (Docker) (default CONTAINER_HOST / DOCKER_HOST, then the usual sockets)")
+	cmd.Flags().StringVar(&r.identity, "identity", "", "SSH private key `file` for an ssh:// -host (default: ssh-agent)")
+	cmd.Flags().StringVar(&r.knownHosts, "known-hosts", "", "known_hosts `file` checked for an ssh:// -host's key (default $HOME/.ssh/known_hosts)")
+}
+
+// endpoint is where -host points, with the SSH settings for ssh:// hosts.
+func (r *runtimeFlags) endpoint() runtimes.Endpoint {
+	return runtimes.Endpoint{Host: r.host, Identity: r.identity, KnownHosts: r.knownHosts}
 }
 
 func (r *runtimeFlags) name(cfg *spec.Config) string {
@@ -39,7 +48,7 @@ func (r *runtimeFlags) name(cfg *spec.Config) string {
 }
 
 func (r *runtimeFlags) open(ctx context.Context, cfg *spec.Config) (runtimes.Runtime, error) {
-	rt, err := runtimes.Open(ctx, r.name(cfg), r.host)
+	rt, err := runtimes.Open(ctx, r.name(cfg), r.endpoint())
 	if err != nil {
 		return nil, &exitError{code: exitError1, err: err}
 	}

@@ -18,15 +18,57 @@ type copied struct {
 	size   int64
 }
 
-// stageArtifact copies src into dst's directory under a temporary name,
-// hashing it in the same pass, and syncs it. The caller renames it into
-// place with commit, or removes it with discard.
-func stageArtifact(src, dst string) (c copied, err error) {
-	in, err := os.Open(src)
+// stageArtifact stages a file the builder wrote into the bind-mounted
+// work directory. On the same filesystem it is renamed next to dst and
+// hashed in one read, so its bytes are not written again; across
+// filesystems it is copied and hashed in the same pass. The caller
+// renames it into place with commit.
+func stageArtifact(src, dst string) (copied, error) {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return copied{}, err
+	}
+	tmp := filepath.Join(filepath.Dir(dst), atomicfile.TempPrefix+filepath.Base(dst)+"-"+filepath.Base(filepath.Dir(filepath.Dir(src))))
+	if err := os.Rename(src, tmp); err != nil {
+		in, err := os.Open(src)
+		if err != nil {
+			return copied{}, err
+		}
+		defer in.Close()
+		return stageStream(in, dst)
+	}
+	return hashInPlace(tmp)
+}
+
+// hashInPlace hashes and syncs a staged file.
+func hashInPlace(tmp string) (c copied, err error) {
+	c.tmp = tmp
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
 	if err != nil {
 		return c, err
 	}
-	defer in.Close()
+	defer f.Close()
+	h := sha256.New()
+	if c.size, err = io.CopyBuffer(h, f, make([]byte, 1<<20)); err != nil {
+		return c, err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return c, err
+	}
+	if err = f.Sync(); err != nil {
+		return c, err
+	}
+	c.sha256 = hex.EncodeToString(h.Sum(nil))
+	return c, f.Close()
+}
+
+// stageStream writes an artifact's bytes into dst's directory under a
+// temporary name, hashing them in the same pass, and syncs it.
+func stageStream(in io.Reader, dst string) (c copied, err error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return c, err
 	}

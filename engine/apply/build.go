@@ -51,32 +51,51 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 		return err
 	}
 	defer log.Close()
+	dst := a.artifactFile(act.Artifact)
+	var c copied
 	cs, err := a.containerSpec(p, act, work, o)
 	if err != nil {
 		return err
 	}
+	if !a.Runtime.SharesHostFS() {
+		cs.CopyOut = receiveArtifact(dst, &c)
+	}
 	code, err := a.Runtime.Run(ctx, cs, log.Line)
 	if err != nil {
+		discard(c)
 		return err
 	}
 	if code != 0 {
 		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary()}
 	}
-	src, err := findArtifact(filepath.Join(work, "artifact"))
-	if err != nil {
-		return err
-	}
-	dst := a.artifactFile(act.Artifact)
-	c, err := stageArtifact(src, dst)
-	if err != nil {
-		return err
+	if a.Runtime.SharesHostFS() {
+		if c, err = stageLocal(work, dst); err != nil {
+			return err
+		}
 	}
 	if ctx.Err() != nil {
-		os.Remove(c.tmp)
+		discard(c)
 		return ctx.Err()
 	}
 	r.SHA256, r.Size = c.sha256, c.size
 	return a.commit(act, c, dst)
+}
+
+// stageLocal stages the artifact a local builder left in the work
+// directory.
+func stageLocal(work, dst string) (copied, error) {
+	src, err := findArtifact(filepath.Join(work, "artifact"))
+	if err != nil {
+		return copied{}, err
+	}
+	return stageArtifact(src, dst)
+}
+
+// discard removes a staged artifact that will not be committed.
+func discard(c copied) {
+	if c.tmp != "" {
+		os.Remove(c.tmp)
+	}
 }
 
 // artifactFile is the file behind a slash path relative to the config dir.
@@ -94,30 +113,43 @@ func prepareWork(work string, rendered []byte) error {
 	return os.WriteFile(filepath.Join(work, "iso.nix"), rendered, 0o644)
 }
 
-// containerSpec is the least-privilege builder: the configuration and a
-// local nixpkgs read-only, only the work directory writable, the store
-// in a named volume, /dev/kvm only for formats that boot a VM.
+// containerSpec is the least-privilege builder: the store in a named
+// volume, /dev/kvm only for formats that boot a VM. A local engine gets
+// the configuration and a local nixpkgs bind-mounted read-only and only
+// the work directory writable (measured faster than the archive API:
+// ../shared/README.md, 522 vs 327 MiB/s). A remote engine never
+// bind-mounts: the hashed inputs are copied in and the artifact out.
 func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
 	f, _ := spec.LookupFormat(act.Spec.Format)
 	runID := o.RunID
 	cs := runtimes.ContainerSpec{
-		Name:    containerName(act.Variant, runID),
-		Image:   a.Cfg.Runtime.Image,
-		Command: []string{"/bin/sh", "-c", BuildScript(f, NixpkgsArg(p), ScriptOptions{ShowTrace: o.ShowTrace})},
-		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
-		Binds: []runtimes.Bind{
-			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},
-			{Source: work, Target: workMount},
-		},
+		Name:        containerName(act.Variant, runID),
+		Image:       a.Cfg.Runtime.Image,
+		Command:     []string{"/bin/sh", "-c", BuildScript(f, NixpkgsArg(p), ScriptOptions{ShowTrace: o.ShowTrace})},
+		Env:         map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Volumes:     []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
 		Labels:      Labels(a.Cfg.Dir, act.Variant, runID),
 		MemoryBytes: int64(a.Cfg.Runtime.MemoryMiB) << 20,
 	}
+	local := ""
 	if p.Path != "" {
-		cs.Binds = append(cs.Binds, runtimes.Bind{Source: pin.LocalPath(a.Cfg.Dir, p.Path), Target: nixpkgsMount, ReadOnly: true})
+		local = pin.LocalPath(a.Cfg.Dir, p.Path)
+	}
+	if a.Runtime.SharesHostFS() {
+		cs.Binds = []runtimes.Bind{
+			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},
+			{Source: work, Target: workMount},
+		}
+		if local != "" {
+			cs.Binds = append(cs.Binds, runtimes.Bind{Source: local, Target: nixpkgsMount, ReadOnly: true})
+		}
+	} else {
+		cs.CopyIn = inputsTar(act, local)
 	}
 	if f.NeedsKVM {
-		if _, err := os.Stat("/dev/kvm"); err != nil {
+		// Only a local engine's /dev/kvm can be checked here; a remote
+		// engine reports a missing device when it creates the container.
+		if _, err := os.Stat("/dev/kvm"); err != nil && a.Runtime.SharesHostFS() {
 			return cs, fmt.Errorf("format %s boots a VM and needs /dev/kvm, which this host lacks: enable KVM or use an ISO format", f.Name)
 		}
 		cs.Devices = []string{"/dev/kvm"}

@@ -37,6 +37,11 @@ type Action struct {
 	Spec   spec.Variant
 	Module render.Rendered
 	Inputs fingerprint.Result
+	// Files are the configuration files the inputs hash covers, with the
+	// bytes that were hashed: a builder without the host's filesystem
+	// gets exactly these, so a checkout during a long build cannot ship
+	// an ISO whose lock entry records other content.
+	Files map[string][]byte
 	// Artifact is the artifact's slash path relative to the config dir.
 	Artifact string
 	Locked   *lockfile.Entry
@@ -134,6 +139,10 @@ func decide(cfg *spec.Config, v spec.Variant, lock *lockfile.Lock, pin lockfile.
 		return Action{}, err
 	}
 	a := Action{Variant: v.Name, Spec: v, Module: rendered, Inputs: res, Artifact: path.Join(cfg.OutputDir, v.FileName)}
+	// Read once per plan: the cache returns the bytes that were hashed.
+	if a.Files, err = files.moduleFiles(v.Modules, v.Nix); err != nil {
+		return Action{}, err
+	}
 	e, ok := lock.Variant(v.Name)
 	if !ok {
 		a.Kind, a.Reasons = Create, []string{"not in " + lockfile.FileName}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/isoforge/isoforge/runtimes"
@@ -30,28 +31,57 @@ func (factory) Hint() string {
 	return "start it with: systemctl start docker (or dockerd &)"
 }
 
-func (factory) Open(ctx context.Context, host string) (runtimes.Runtime, error) {
+func (factory) Open(ctx context.Context, ep runtimes.Endpoint) (runtimes.Runtime, error) {
+	host := ep.Host
 	if host == "" {
 		host = os.Getenv("DOCKER_HOST")
 	}
 	if host == "" {
 		host = DefaultHost
 	}
-	cli, err := client.New(client.FromEnv, client.WithHost(host))
+	rt := &Runtime{endpoint: host, local: true}
+	opts := []client.Opt{client.FromEnv, client.WithHost(host)}
+	if strings.HasPrefix(host, "ssh://") {
+		dial, closer, err := dialSSH(ctx, runtimes.Endpoint{Host: host, Identity: ep.Identity, KnownHosts: ep.KnownHosts})
+		if err != nil {
+			return nil, err
+		}
+		rt.local, rt.closer = false, closer
+		// The client's own ssh:// support runs the ssh program (which may
+		// trust unknown keys): talk HTTP to the remote socket instead.
+		opts = []client.Opt{client.FromEnv, client.WithHost(DefaultHost), withTransport(dial)}
+	} else if strings.HasPrefix(host, "unix://") {
+		opts = append(opts, withTransport(unixDialer(strings.TrimPrefix(host, "unix://"))))
+	}
+	cli, err := client.New(opts...)
 	if err != nil {
+		rt.closeSSH()
 		return nil, fmt.Errorf("docker: %s: %w", host, err)
 	}
+	rt.cli = cli
 	if _, err := cli.Ping(ctx, client.PingOptions{}); err != nil {
-		cli.Close()
+		rt.Close()
 		return nil, fmt.Errorf("%w: %s: %v", runtimes.ErrUnreachable, host, err)
 	}
-	return &Runtime{cli: cli, endpoint: host}, nil
+	return rt, nil
 }
 
 // Runtime is a connection to a Docker daemon.
 type Runtime struct {
 	cli      *client.Client
 	endpoint string
+	local    bool
+	// closer ends the SSH connection of an ssh:// host.
+	closer io.Closer
+}
+
+// SharesHostFS implements runtimes.Runtime.
+func (r *Runtime) SharesHostFS() bool { return r.local }
+
+func (r *Runtime) closeSSH() {
+	if r.closer != nil {
+		r.closer.Close()
+	}
 }
 
 // Name implements runtimes.Runtime.
@@ -133,7 +163,10 @@ func (r *Runtime) Remove(ctx context.Context, id string) error {
 }
 
 // Close implements runtimes.Runtime.
-func (r *Runtime) Close() error { return r.cli.Close() }
+func (r *Runtime) Close() error {
+	defer r.closeSSH()
+	return r.cli.Close()
+}
 
 var _ io.Closer = (*Runtime)(nil)
 

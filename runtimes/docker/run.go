@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/isoforge/isoforge/runtimes"
@@ -21,6 +22,11 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return -1, fmt.Errorf("docker: creating container: %w", err)
 	}
 	defer runtimes.RemoveDetached(r, created.ID)
+	if cs.CopyIn != nil {
+		if err := r.copyIn(ctx, created.ID, cs.CopyIn); err != nil {
+			return -1, err
+		}
+	}
 	if _, err := r.cli.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
 		return -1, fmt.Errorf("docker: starting container: %w", err)
 	}
@@ -32,6 +38,11 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		if res.Error != nil && res.Error.Message != "" {
 			return int(res.StatusCode), fmt.Errorf("docker: container failed: %s", res.Error.Message)
 		}
+		if res.StatusCode == 0 && cs.CopyOut != nil {
+			if err := r.copyOut(ctx, created.ID, cs.CopyOut); err != nil {
+				return -1, err
+			}
+		}
 		return int(res.StatusCode), nil
 	case err := <-wait.Error:
 		if ctx.Err() != nil {
@@ -39,6 +50,29 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		}
 		return -1, fmt.Errorf("docker: waiting for container: %w", err)
 	}
+}
+
+// copyIn unpacks the spec's tar stream at / (PUT /containers/ID/archive).
+func (r *Runtime) copyIn(ctx context.Context, id string, fn func(io.Writer) error) error {
+	pr := runtimes.CopyInReader(fn)
+	defer pr.Close()
+	_, err := r.cli.CopyToContainer(ctx, id, client.CopyToContainerOptions{DestinationPath: "/", Content: pr})
+	if err != nil {
+		return fmt.Errorf("docker: copying the build inputs into the container: %w", err)
+	}
+	return nil
+}
+
+// copyOut streams a path of the exited container to out.Receive.
+func (r *Runtime) copyOut(ctx context.Context, id string, out *runtimes.CopyOut) error {
+	res, err := r.cli.CopyFromContainer(ctx, id, client.CopyFromContainerOptions{SourcePath: out.Path})
+	if err == nil {
+		err = runtimes.ReceiveReader(out, res.Content)
+	}
+	if err != nil {
+		return fmt.Errorf("docker: copying %s out of the container: %w", out.Path, err)
+	}
+	return nil
 }
 
 func (r *Runtime) streamLogs(ctx context.Context, id string, out runtimes.LineWriter) <-chan struct{} {

@@ -1,16 +1,16 @@
 // Package fake is a FAKE container runtime for unit tests of the engine
-// and the CLI. It starts no container: Run "builds" by writing an
-// artifact derived from the rendered iso.nix into the work directory the
-// real builder would write to. Integration tests use the real podman and
-// docker adapters instead.
+// and the CLI. It starts no container and knows no container path: Run
+// "builds" an artifact derived from the bytes the engine copies in and
+// hands it back through the copy-out, as a remote engine would.
+// Integration tests use the real podman and docker adapters instead.
 package fake
 
 import (
+	"archive/tar"
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"sync"
 	"time"
 
@@ -44,12 +44,16 @@ type factory struct{ rt *Runtime }
 func (f factory) Name() string  { return Name }
 func (f factory) Priority() int { return 1000 }
 func (f factory) Hint() string  { return "the fake runtime is always reachable" }
-func (f factory) Open(context.Context, string) (runtimes.Runtime, error) {
+func (f factory) Open(context.Context, runtimes.Endpoint) (runtimes.Runtime, error) {
 	return f.rt, nil
 }
 
 // Name implements runtimes.Runtime.
 func (r *Runtime) Name() string { return Name }
+
+// SharesHostFS implements runtimes.Runtime: the fake behaves as a remote
+// engine, so every file travels through CopyIn and CopyOut.
+func (r *Runtime) SharesHostFS() bool { return false }
 
 // Info implements runtimes.Runtime.
 func (r *Runtime) Info(context.Context) (runtimes.Info, error) {
@@ -91,20 +95,30 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	return 0, writeArtifact(cs)
 }
 
+// writeArtifact "builds": the artifact is the sha256 of the copied-in
+// tar stream, handed back as a one-file tar.
 func writeArtifact(cs runtimes.ContainerSpec) error {
-	for _, b := range cs.Binds {
-		if b.Target != "/isoforge/work" {
-			continue
-		}
-		src, err := os.ReadFile(filepath.Join(b.Source, "iso.nix"))
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(src)
-		body := fmt.Sprintf("FAKE ISO %x\n%s", sum, src)
-		return os.WriteFile(filepath.Join(b.Source, "artifact", "nixos.iso"), []byte(body), 0o444)
+	if cs.CopyIn == nil || cs.CopyOut == nil {
+		return fmt.Errorf("fake: the engine neither copied inputs in nor asked for the artifact")
 	}
-	return fmt.Errorf("fake: no work directory mounted")
+	h := sha256.New()
+	if err := cs.CopyIn(h); err != nil {
+		return err
+	}
+	body := fmt.Sprintf("FAKE ISO %x\n", h.Sum(nil))
+	pr, pw := io.Pipe()
+	go func() {
+		tw := tar.NewWriter(pw)
+		err := tw.WriteHeader(&tar.Header{Name: "artifact/nixos.iso", Mode: 0o444, Size: int64(len(body)), Typeflag: tar.TypeReg})
+		if err == nil {
+			_, err = io.WriteString(tw, body)
+		}
+		if err == nil {
+			err = tw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	return runtimes.ReceiveReader(cs.CopyOut, pr)
 }
 
 // Containers implements runtimes.Runtime.

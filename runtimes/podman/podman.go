@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -46,30 +47,51 @@ func Endpoints() []string {
 	return eps
 }
 
-func (factory) Open(ctx context.Context, host string) (runtimes.Runtime, error) {
+func (factory) Open(ctx context.Context, ep runtimes.Endpoint) (runtimes.Runtime, error) {
+	if ep.IsSSH() {
+		return openSSH(ctx, ep)
+	}
 	eps := Endpoints()
-	if host != "" {
-		eps = []string{host}
+	if ep.Host != "" {
+		eps = []string{ep.Host}
 	}
 	var errs []error
-	// The bindings keep the connection in a context: it must outlive the
-	// caller's cancellation, or containers could not be removed after a
-	// Ctrl-C. Each call gets the caller's cancellation through with().
-	base := context.WithoutCancel(ctx)
-	for _, ep := range eps {
-		conn, err := bindings.NewConnection(base, ep)
+	for _, uri := range eps {
+		conn, err := connect(ctx, uri)
 		if err == nil {
-			return &Runtime{conn: conn, endpoint: ep}, nil
+			return &Runtime{conn: conn, endpoint: uri, socket: uri, local: true}, nil
 		}
-		errs = append(errs, fmt.Errorf("%s: %v", ep, err))
+		errs = append(errs, fmt.Errorf("%s: %v", uri, err))
 	}
 	return nil, fmt.Errorf("%w: %w", runtimes.ErrUnreachable, errors.Join(errs...))
 }
 
+// connect opens the bindings' connection to a unix socket URI. The
+// bindings keep the connection in a context: it must outlive the
+// caller's cancellation, or containers could not be removed after a
+// Ctrl-C. Each call gets the caller's cancellation through with().
+func connect(ctx context.Context, uri string) (context.Context, error) {
+	conn, err := bindings.NewConnection(context.WithoutCancel(ctx), uri)
+	if err != nil {
+		return nil, err
+	}
+	// Docker's socket answers /_ping too, without a libpod version.
+	if v := bindings.ServiceVersion(conn); v == nil || v.Major == 0 {
+		return nil, errors.New("the service there is not Podman (no Libpod-API-Version)")
+	}
+	return conn, nil
+}
+
 // Runtime is a connection to a Podman service.
 type Runtime struct {
-	conn     context.Context
+	conn context.Context
+	// endpoint is what the user named; socket is the unix URI the
+	// bindings dial (a local forward of endpoint when it is ssh://).
 	endpoint string
+	socket   string
+	local    bool
+	// closers end the SSH connection and its forward.
+	closers []io.Closer
 }
 
 // with carries the caller's cancellation into the bindings, which keep
@@ -168,7 +190,16 @@ func (r *Runtime) Remove(ctx context.Context, id string) error {
 }
 
 // Close implements runtimes.Runtime.
-func (r *Runtime) Close() error { return nil }
+func (r *Runtime) Close() error {
+	var errs []error
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		errs = append(errs, r.closers[i].Close())
+	}
+	return errors.Join(errs...)
+}
+
+// SharesHostFS implements runtimes.Runtime.
+func (r *Runtime) SharesHostFS() bool { return r.local }
 
 // ImageExists implements runtimes.Runtime.
 func (r *Runtime) ImageExists(ctx context.Context, ref string) (bool, error) {

@@ -3,6 +3,7 @@ package podman
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/containers/podman/v4/pkg/bindings"
 	"github.com/containers/podman/v4/pkg/bindings/containers"
@@ -22,6 +23,11 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return -1, fmt.Errorf("podman: creating container: %w", err)
 	}
 	defer runtimes.RemoveDetached(r, created.ID)
+	if cs.CopyIn != nil {
+		if err := copyIn(c, created.ID, cs.CopyIn); err != nil {
+			return -1, err
+		}
+	}
 	attached, err := r.attach(ctx, created.ID, out)
 	if err != nil {
 		return -1, err
@@ -40,14 +46,46 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return -1, fmt.Errorf("podman: waiting for container: %w", err)
 	}
 	runtimes.WaitForLogs(attached)
+	if code == 0 && cs.CopyOut != nil {
+		if err := copyOut(c, created.ID, cs.CopyOut); err != nil {
+			return -1, err
+		}
+	}
 	return int(code), nil
+}
+
+// copyIn unpacks the spec's tar stream at / (libpod's archive PUT).
+func copyIn(c context.Context, id string, fn func(io.Writer) error) error {
+	pr := runtimes.CopyInReader(fn)
+	defer pr.Close()
+	copyFn, err := containers.CopyFromArchive(c, id, "/", pr)
+	if err == nil {
+		err = copyFn()
+	}
+	if err != nil {
+		return fmt.Errorf("podman: copying the build inputs into the container: %w", err)
+	}
+	return nil
+}
+
+// copyOut streams a path of the exited container to out.Receive.
+func copyOut(c context.Context, id string, out *runtimes.CopyOut) error {
+	recv := runtimes.Receive(out)
+	copyFn, err := containers.CopyToArchive(c, id, out.Path, recv)
+	if err == nil {
+		err = copyFn()
+	}
+	if err := recv.Finish(err); err != nil {
+		return fmt.Errorf("podman: copying %s out of the container: %w", out.Path, err)
+	}
+	return nil
 }
 
 // attach streams the container's output. It uses a connection of its
 // own: the bindings' Attach replaces its connection's HTTP transport,
 // which must not happen under the other builds sharing r.conn.
 func (r *Runtime) attach(ctx context.Context, id string, out runtimes.LineWriter) (<-chan struct{}, error) {
-	conn, err := bindings.NewConnection(context.WithoutCancel(ctx), r.endpoint)
+	conn, err := bindings.NewConnection(context.WithoutCancel(ctx), r.socket)
 	if err != nil {
 		return nil, fmt.Errorf("podman: connecting for output: %w", err)
 	}

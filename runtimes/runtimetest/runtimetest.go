@@ -21,6 +21,10 @@ import (
 type Engine struct {
 	Name string
 	Host string
+	// Identity and KnownHosts are set for the ssh:// engines of the
+	// second test host.
+	Identity   string
+	KnownHosts string
 }
 
 // SkipEnv set to 1 skips integration tests, with the reason logged.
@@ -49,7 +53,7 @@ func Engines(t testing.TB) []Engine {
 // Open connects to an engine and closes it at the end of the test.
 func Open(t testing.TB, e Engine) runtimes.Runtime {
 	t.Helper()
-	rt, err := runtimes.Open(context.Background(), e.Name, e.Host)
+	rt, err := runtimes.Open(context.Background(), e.Name, runtimes.Endpoint{Host: e.Host, Identity: e.Identity, KnownHosts: e.KnownHosts})
 	if err != nil {
 		t.Fatalf("%s at %s: %v", e.Name, e.Host, err)
 	}
@@ -82,4 +86,57 @@ func RemoveVolume(e Engine, name string) {
 		bin, args = "/usr/bin/docker", []string{"-H", e.Host, "volume", "rm", "-f", name}
 	}
 	_ = exec.Command(bin, args...).Run()
+}
+
+// SSHHost is the second test host scripts/test-host.sh starts: engines
+// in their own namespaces, reached over sshd on a veth address.
+type SSHHost struct {
+	Addr, User, Key, KnownHosts string
+	// State holds the engines' pid files (podman.pid, dockerd.pid).
+	State   string
+	Engines []Engine
+}
+
+// RemoteHost returns the second test host, failing (or skipping with
+// ISOFORGE_SKIP_INTEGRATION=1) when scripts/test-env.sh did not start it.
+func RemoteHost(t testing.TB) SSHHost {
+	t.Helper()
+	if os.Getenv(SkipEnv) == "1" {
+		t.Skip(SkipEnv + "=1: skipping integration tests against the SSH test host")
+	}
+	h := SSHHost{
+		Addr: os.Getenv("ISOFORGE_TEST_SSH_ADDR"), User: os.Getenv("ISOFORGE_TEST_SSH_USER"),
+		Key: os.Getenv("ISOFORGE_TEST_SSH_KEY"), KnownHosts: os.Getenv("ISOFORGE_TEST_SSH_KNOWN_HOSTS"),
+		State: os.Getenv("ISOFORGE_TEST_SSH_STATE"),
+	}
+	if h.Addr == "" || h.Key == "" || h.KnownHosts == "" {
+		t.Fatal("no SSH test host: run the tests through scripts/test-env.sh (it starts scripts/test-host.sh), or set " + SkipEnv + "=1")
+	}
+	for _, e := range []struct{ name, env string }{{"podman", "ISOFORGE_TEST_SSH_PODMAN_HOST"}, {"docker", "ISOFORGE_TEST_SSH_DOCKER_HOST"}} {
+		if u := os.Getenv(e.env); u != "" {
+			h.Engines = append(h.Engines, Engine{Name: e.name, Host: u, Identity: h.Key, KnownHosts: h.KnownHosts})
+		}
+	}
+	return h
+}
+
+// Run runs a shell command on the test host with the ssh program, for
+// checks made from outside isoforge (inspect, kill).
+func (h SSHHost) Run(t testing.TB, command string) string {
+	t.Helper()
+	out, err := exec.Command("ssh", "-i", h.Key, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+		"-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile="+h.KnownHosts,
+		h.User+"@"+h.Addr, command).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh %s %q: %v\n%s", h.Addr, command, err, out)
+	}
+	return string(out)
+}
+
+// CLI is the engine's command line on the test host.
+func (e Engine) CLI() string {
+	if e.Name == "docker" {
+		return "docker -H unix:///run/docker.sock"
+	}
+	return "podman --url unix:///run/podman/podman.sock"
 }
