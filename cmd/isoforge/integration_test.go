@@ -98,6 +98,9 @@ func isoforge(t testing.TB, e runtimetest.Engine, dir string, args ...string) re
 func isoforgeCmd(t testing.TB, e runtimetest.Engine, dir string, args ...string) *exec.Cmd {
 	if len(args) > 0 && args[0] == "apply" {
 		args = append(args, "-runtime", e.Name, "-host", e.Host)
+		if e.Identity != "" {
+			args = append(args, "-identity", e.Identity, "-known-hosts", e.KnownHosts)
+		}
 	}
 	cmd := exec.Command(isoforgeBin(t), args...)
 	cmd.Dir = dir

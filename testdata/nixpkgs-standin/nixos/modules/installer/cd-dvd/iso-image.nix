@@ -113,6 +113,9 @@ in
       system = pkgs.stdenv.hostPlatform.system;
       builder = "/bin/sh";
       PATH = "/usr/bin:/bin";
+      # Reproducible images, as nixpkgs' stdenv default and
+      # nixos/lib/make-iso9660-image.sh's -volume_date make them.
+      SOURCE_DATE_EPOCH = "315532800";
       inherit isoName;
       inherit (cfg) volumeID;
       compressImage = if cfg.compressImage then "1" else "";
@@ -131,7 +134,7 @@ in
           printf '%s' "$label" > root/version.txt
           cp "$toplevel/nixos-version" root/nixos-version
           echo "TEST DOUBLE: built by isoforge's nixpkgs stand-in, not a bootable NixOS" > root/README.txt
-          xorriso -as mkisofs -quiet -o "$out/iso/$isoName" -V "$volumeID" -J -R root
+          xorriso -volume_date all_file_dates ="$SOURCE_DATE_EPOCH" -as mkisofs -quiet -o "$out/iso/$isoName" -V "$volumeID" -J -R root
           echo "Writing to 'stdio:$out/iso/$isoName'"
           if [ -n "$compressImage" ]; then
             zstd --rm "$out/iso/$isoName"

@@ -28,6 +28,9 @@ in
     system = config.nixpkgs.hostPlatform;
     builder = "/bin/sh";
     PATH = "/usr/bin:/bin";
+    # Reproducible images, as nixpkgs' stdenv default and
+    # nixos/lib/make-iso9660-image.sh's -volume_date make them.
+    SOURCE_DATE_EPOCH = "315532800";
     isoName = "${baseName}.iso";
     inherit report volumeID sleep;
     args = [ "-c" ''
@@ -36,7 +39,7 @@ in
       mkdir -p root "$out/iso"
       printf '%s' "$report" > root/isoforge-config.json
       echo "TEST DOUBLE: built by isoforge's nixpkgs stand-in, not a bootable NixOS" > root/README.txt
-      xorriso -as mkisofs -quiet -o "$out/iso/$isoName" -V "$volumeID" -J -R root
+      xorriso -volume_date all_file_dates ="$SOURCE_DATE_EPOCH" -as mkisofs -quiet -o "$out/iso/$isoName" -V "$volumeID" -J -R root
       echo "Writing to 'stdio:$out/iso/$isoName'"
     '' ];
   };

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/isoforge/isoforge/runtimes/runtimetest"
+)
+
+// TestApplyOverSSH builds the fleet on the second test host through
+// -host ssh://: the inputs are copied in, the artifacts streamed out, and
+// they are byte-identical to a local build of the same configuration.
+func TestApplyOverSSH(t *testing.T) {
+	h := runtimetest.RemoteHost(t)
+	local := map[string]runtimetest.Engine{}
+	for _, e := range runtimetest.Engines(t) {
+		local[e.Name] = e
+	}
+	for _, e := range h.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			remoteDir, localDir := fleetCopy(t, "fleet"), fleetCopy(t, "fleet")
+			r := isoforge(t, e, remoteDir, "apply", "-json")
+			if r.code != 0 || r.starts != 4 {
+				t.Fatalf("apply over ssh: exit %d, %d builds\n%s\n%s", r.code, r.starts, r.stdout, r.stderr)
+			}
+			checkISOs(t, remoteDir)
+			checkSums(t, remoteDir)
+			assertNoContainers(t, e, remoteDir)
+			assertNoTemps(t, remoteDir)
+			if r := isoforge(t, local[e.Name], localDir, "apply", "-json"); r.code != 0 {
+				t.Fatalf("local apply: exit %d\n%s", r.code, r.stderr)
+			}
+			sameArtifacts(t, localDir, remoteDir)
+		})
+	}
+}
+
+func sameArtifacts(t *testing.T, a, b string) {
+	t.Helper()
+	isos, _ := filepath.Glob(filepath.Join(a, "out", "*.iso"))
+	if len(isos) == 0 {
+		t.Fatal("no artifacts to compare")
+	}
+	for _, p := range isos {
+		x, _ := os.ReadFile(p)
+		y, err := os.ReadFile(filepath.Join(b, "out", filepath.Base(p)))
+		if err != nil || string(x) != string(y) {
+			t.Errorf("%s differs between the local and the remote build (%v)", filepath.Base(p), err)
+		}
+	}
+}
