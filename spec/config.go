@@ -23,6 +23,9 @@ type Config struct {
 	OutputDir string
 	Nixpkgs   Nixpkgs
 	Runtime   Runtime
+	// Builders are the builder blocks in declaration order; empty means
+	// the single builder the runtime block describes.
+	Builders []Builder
 	// Variants are the buildable variants, sorted by name. Abstract
 	// variants are resolved into their children and not listed.
 	Variants []Variant
@@ -64,6 +67,9 @@ type Nixpkgs struct {
 type Runtime struct {
 	// Engine is "auto", "podman" or "docker".
 	Engine string
+	// Host is the engine's address (unix:// or ssh://); "" is the
+	// engine's usual local sockets.
+	Host string
 	// Image is the builder image reference.
 	Image string
 	// Parallelism is how many builds run at once.

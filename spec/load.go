@@ -48,6 +48,7 @@ var rootSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "variable", LabelNames: []string{"name"}},
 	{Type: "locals"}, {Type: "nixpkgs"}, {Type: "runtime"}, {Type: "isoforge"}, {Type: "defaults"},
 	{Type: "variant", LabelNames: []string{"name"}},
+	{Type: "builder", LabelNames: []string{"name"}},
 }}
 
 // ConfigFiles lists the configuration files of dir, sorted.
@@ -155,6 +156,7 @@ func (d *decoder) decode(opts Options, parse func(string) (*hcl.File, hcl.Diagno
 	diags = append(diags, lDiags...)
 	d.ctx.Variables["local"] = cty.ObjectVal(locals)
 	diags = append(diags, d.decodeSettings()...)
+	diags = append(diags, d.decodeBuilders()...)
 	d.applyOverrides(opts)
 	diags = append(diags, d.decodeVariants()...)
 	return diags

@@ -68,7 +68,7 @@ func normalizeLocalPath(dir, p string) string {
 }
 
 var runtimeSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-	{Name: "engine"}, {Name: "image"}, {Name: "parallelism"}, {Name: "nix_volume"}, {Name: "memory_mib"},
+	{Name: "engine"}, {Name: "host"}, {Name: "image"}, {Name: "parallelism"}, {Name: "nix_volume"}, {Name: "memory_mib"},
 }}
 
 var volumeRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
@@ -77,6 +77,10 @@ func decodeRuntimeBlock(block *hcl.Block, ctx *hcl.EvalContext, rt *Runtime) hcl
 	content, diags := block.Body.Content(runtimeSchema)
 	diags = append(diags, decodeString(content.Attributes["engine"], ctx, &rt.Engine)...)
 	diags = append(diags, decodeString(content.Attributes["image"], ctx, &rt.Image)...)
+	diags = append(diags, decodeString(content.Attributes["host"], ctx, &rt.Host)...)
+	if a := content.Attributes["host"]; a != nil && !diags.HasErrors() {
+		diags = append(diags, checkHost(rt.Host, a.Expr.Range())...)
+	}
 	diags = append(diags, decodeWholeNumber(content.Attributes["parallelism"], ctx, &rt.Parallelism, 1, 1024,
 		"parallelism is how many builds run at once: a whole number from 1 to 1024.")...)
 	diags = append(diags, decodeString(content.Attributes["nix_volume"], ctx, &rt.NixVolume)...)
