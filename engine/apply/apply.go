@@ -16,7 +16,6 @@ import (
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
-	"golang.org/x/sync/errgroup"
 )
 
 // StateDir is the uncommitted directory for work files, logs and caches.
@@ -43,7 +42,10 @@ type Applier struct {
 	Cfg      *spec.Config
 	Lock     *lockfile.Lock
 	LockPath string
+	// Runtime is the single builder of a configuration without builder
+	// blocks; Builders, when set, replace it.
 	Runtime  runtimes.Runtime
+	Builders []Builder
 	Cache    *fingerprint.StatCache
 
 	mu      sync.Mutex // serialises lock writes between workers
@@ -61,6 +63,8 @@ type Result struct {
 	SHA256   string
 	Size     int64
 	LogPath  string
+	// Builder is the builder that ran the build.
+	Builder string
 }
 
 // ErrBuildsFailed is returned when at least one build failed.
@@ -84,14 +88,15 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 		}
 	}
 	if len(builds) > 0 {
-		if err := a.prepare(ctx, o.RunID); err != nil {
+		pool, err := a.preparePool(ctx, a.pool(o), o)
+		if err != nil {
 			return a.results, err
 		}
-		a.runBuilds(ctx, p.Pin, builds, o)
+		a.runBuilds(ctx, pool, p.Pin, builds, o)
 	}
 	engine := ""
-	if a.Runtime != nil {
-		engine = a.Runtime.Name()
+	if pool := a.pool(o); pool[0].Runtime != nil {
+		engine = pool[0].Runtime.Name()
 	}
 	if err := writeOutputs(a.Cfg, a.Lock, p.Pin, a.results, engine); err != nil {
 		return a.results, err
@@ -146,22 +151,45 @@ func (a *Applier) removeStale(p *plan.Plan, prune bool) error {
 	return nil
 }
 
-func (a *Applier) prepare(ctx context.Context, runID string) error {
-	if err := a.Runtime.EnsureImage(ctx, a.Cfg.Runtime.Image); err != nil {
+// preparePool readies every builder. In a pool, a builder that cannot
+// be readied is left out with a warning event, as long as one is left.
+func (a *Applier) preparePool(ctx context.Context, pool []Builder, o Options) ([]Builder, error) {
+	var ready []Builder
+	var errs []error
+	for _, b := range pool {
+		err := a.prepare(ctx, b.Runtime, o.RunID)
+		if err == nil {
+			ready = append(ready, b)
+			continue
+		}
+		if len(pool) == 1 {
+			return nil, err
+		}
+		errs = append(errs, fmt.Errorf("builder %s: %w", b.Name, err))
+		emit(o, Event{Type: EventBuilderDown, Builder: b.Name, Error: err.Error()})
+	}
+	if len(ready) == 0 {
+		return nil, fmt.Errorf("no builder could be readied: %w", errors.Join(errs...))
+	}
+	return ready, nil
+}
+
+func (a *Applier) prepare(ctx context.Context, rt runtimes.Runtime, runID string) error {
+	if err := rt.EnsureImage(ctx, a.Cfg.Runtime.Image); err != nil {
 		return err
 	}
-	created, err := a.Runtime.EnsureVolume(ctx, a.Cfg.Runtime.NixVolume)
+	created, err := rt.EnsureVolume(ctx, a.Cfg.Runtime.NixVolume)
 	if err != nil || !created {
 		return err
 	}
-	return a.initStore(ctx, runID)
+	return a.initStore(ctx, rt, runID)
 }
 
 // initStore opens the Nix store of a new volume once, alone: parallel
 // builders initialising one empty store race on its directories.
-func (a *Applier) initStore(ctx context.Context, runID string) error {
+func (a *Applier) initStore(ctx context.Context, rt runtimes.Runtime, runID string) error {
 	var tail []string
-	code, err := a.Runtime.Run(ctx, runtimes.ContainerSpec{
+	code, err := rt.Run(ctx, runtimes.ContainerSpec{
 		Name:    containerName("init", runID),
 		Image:   a.Cfg.Runtime.Image,
 		Command: []string{"/bin/sh", "-c", "nix-instantiate --eval --expr 1 >/dev/null"},
@@ -177,24 +205,72 @@ func (a *Applier) initStore(ctx context.Context, runID string) error {
 	return nil
 }
 
-func (a *Applier) runBuilds(ctx context.Context, p lockfile.Pin, builds []plan.Action, o Options) {
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(1, o.Parallelism))
-	for _, act := range builds {
-		g.Go(func() error {
-			if gctx.Err() != nil {
-				a.record(Result{Variant: act.Variant, Kind: act.Kind, Err: gctx.Err()})
-				return nil
-			}
-			r := a.build(gctx, p, act, o)
-			a.record(r)
-			if r.Err != nil && o.Abort {
-				return r.Err
-			}
-			return nil
-		})
+// runBuilds runs the builds over the pool: one worker per parallelism
+// slot of each builder, fed by the scheduler.
+func (a *Applier) runBuilds(ctx context.Context, pool []Builder, p lockfile.Pin, builds []plan.Action, o Options) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s := newScheduler(pool, builds)
+	stop := context.AfterFunc(ctx, s.wake)
+	defer stop()
+	var wg sync.WaitGroup
+	for i, b := range pool {
+		for range max(1, b.Parallelism) {
+			wg.Go(func() { a.worker(ctx, cancel, s, pool, i, p, o) })
+		}
 	}
-	_ = g.Wait()
+	wg.Wait()
+	for _, j := range s.leftover() {
+		a.record(Result{Variant: j.act.Variant, Kind: j.act.Kind, Err: context.Cause(ctx)})
+	}
+}
+
+// worker runs builder b's builds one after another. A build that fails
+// because its host failed (the engine no longer answers) goes back to
+// the queue for another builder, with the reason in an event.
+func (a *Applier) worker(ctx context.Context, cancel context.CancelFunc, s *scheduler, pool []Builder, b int, p lockfile.Pin, o Options) {
+	for {
+		j := s.next(ctx, b)
+		if j == nil {
+			return
+		}
+		r := a.build(ctx, pool[b], p, j.act, o)
+		if r.Err != nil && ctx.Err() == nil && !IsBuildError(r.Err) && len(pool) > 1 && hostDown(ctx, pool[b].Runtime) {
+			a.hostFailed(s, pool[b], b, j, r, o)
+			continue
+		}
+		s.finish(b)
+		emit(o.forBuilder(pool[b].Name), doneEvent(r))
+		a.record(r)
+		if r.Err != nil && o.Abort {
+			cancel()
+		}
+	}
+}
+
+func (a *Applier) hostFailed(s *scheduler, b Builder, bi int, j *job, r Result, o Options) {
+	requeued, orphans := s.hostFailed(bi, j)
+	if requeued {
+		emit(o, Event{Type: EventRequeued, Variant: j.act.Variant, Builder: b.Name,
+			Error: fmt.Sprintf("builder %s failed during the build (%v); building on another builder", b.Name, r.Err)})
+	}
+	for _, orphan := range orphans {
+		res := r
+		if orphan != j {
+			res = Result{Variant: orphan.act.Variant, Kind: orphan.act.Kind, Err: fmt.Errorf("no builder is left to build it: builder %s failed: %w", b.Name, r.Err)}
+		}
+		emit(o.forBuilder(b.Name), doneEvent(res))
+		a.record(res)
+	}
+}
+
+// hostDown tells a failed host from a failed build: the engine no longer
+// answers (connection lost, engine gone).
+func hostDown(ctx context.Context, rt runtimes.Runtime) bool {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	_, err := rt.Info(ctx)
+	return err != nil
 }
 
 func (a *Applier) record(r Result) {

@@ -27,20 +27,21 @@ func LogPath(cfgDir, variant string) string {
 	return filepath.Join(cfgDir, StateDir, "logs", variant+".log")
 }
 
-// build runs one variant's builder and commits its artifact.
-func (a *Applier) build(ctx context.Context, p lockfile.Pin, act plan.Action, o Options) Result {
+// build runs one variant on builder b and commits its artifact. The
+// caller reports the outcome: it may instead queue the variant again.
+func (a *Applier) build(ctx context.Context, b Builder, p lockfile.Pin, act plan.Action, o Options) Result {
 	start := time.Now()
-	r := Result{Variant: act.Variant, Kind: act.Kind, Artifact: act.Artifact, LogPath: LogPath(a.Cfg.Dir, act.Variant)}
+	o = o.forBuilder(b.Name)
+	r := Result{Variant: act.Variant, Kind: act.Kind, Artifact: act.Artifact, LogPath: LogPath(a.Cfg.Dir, act.Variant), Builder: b.Name}
 	emit(o, Event{Type: EventStart, Variant: act.Variant, Reasons: act.Reasons})
-	err := a.runBuild(ctx, p, act, o, &r)
+	err := a.runBuild(ctx, b.Runtime, p, act, o, &r)
 	r.Duration = time.Since(start)
 	r.Err = err
 	r.Built = err == nil
-	emit(o, doneEvent(r))
 	return r
 }
 
-func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action, o Options, r *Result) error {
+func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, p lockfile.Pin, act plan.Action, o Options, r *Result) error {
 	work := WorkDir(a.Cfg.Dir, act.Variant)
 	defer os.RemoveAll(work)
 	if err := prepareWork(work, act.Module.Text); err != nil {
@@ -53,14 +54,14 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 	defer log.Close()
 	dst := a.artifactFile(act.Artifact)
 	var c copied
-	cs, err := a.containerSpec(p, act, work, o)
+	cs, err := a.containerSpec(rt, p, act, work, o)
 	if err != nil {
 		return err
 	}
-	if !a.Runtime.SharesHostFS() {
+	if !rt.SharesHostFS() {
 		cs.CopyOut = receiveArtifact(dst, &c)
 	}
-	code, err := a.Runtime.Run(ctx, cs, log.Line)
+	code, err := rt.Run(ctx, cs, log.Line)
 	if err != nil {
 		discard(c)
 		return err
@@ -68,7 +69,7 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 	if code != 0 {
 		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary()}
 	}
-	if a.Runtime.SharesHostFS() {
+	if rt.SharesHostFS() {
 		if c, err = stageLocal(work, dst); err != nil {
 			return err
 		}
@@ -119,7 +120,7 @@ func prepareWork(work string, rendered []byte) error {
 // the work directory writable (measured faster than the archive API:
 // ../shared/README.md, 522 vs 327 MiB/s). A remote engine never
 // bind-mounts: the hashed inputs are copied in and the artifact out.
-func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
+func (a *Applier) containerSpec(rt runtimes.Runtime, p lockfile.Pin, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
 	f, _ := spec.LookupFormat(act.Spec.Format)
 	runID := o.RunID
 	cs := runtimes.ContainerSpec{
@@ -135,7 +136,7 @@ func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work string, o 
 	if p.Path != "" {
 		local = pin.LocalPath(a.Cfg.Dir, p.Path)
 	}
-	if a.Runtime.SharesHostFS() {
+	if rt.SharesHostFS() {
 		cs.Binds = []runtimes.Bind{
 			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},
 			{Source: work, Target: workMount},
@@ -149,7 +150,7 @@ func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work string, o 
 	if f.NeedsKVM {
 		// Only a local engine's /dev/kvm can be checked here; a remote
 		// engine reports a missing device when it creates the container.
-		if _, err := os.Stat("/dev/kvm"); err != nil && a.Runtime.SharesHostFS() {
+		if _, err := os.Stat("/dev/kvm"); err != nil && rt.SharesHostFS() {
 			return cs, fmt.Errorf("format %s boots a VM and needs /dev/kvm, which this host lacks: enable KVM or use an ISO format", f.Name)
 		}
 		cs.Devices = []string{"/dev/kvm"}

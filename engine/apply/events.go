@@ -13,14 +13,23 @@ const (
 	EventLog    EventType = "log"
 	EventDone   EventType = "done"
 	EventFailed EventType = "failed"
+	// EventRequeued: the variant's builder failed mid-build; another
+	// builder takes it. Error says why.
+	EventRequeued EventType = "requeued"
+	// EventBuilderDown: a builder of the pool could not be readied and
+	// is left out of this run. Error says why.
+	EventBuilderDown EventType = "builder_down"
 )
 
 // Event is one progress report; views turn them into live lines, CI
 // log lines or NDJSON.
 type Event struct {
-	Time     time.Time     `json:"time"`
-	Type     EventType     `json:"type"`
-	Variant  string        `json:"variant"`
+	Time    time.Time `json:"time"`
+	Type    EventType `json:"type"`
+	Variant string    `json:"variant,omitempty"`
+	// Builder is the builder block that runs the build. Which builder ran
+	// a variant is not an input: it never enters the inputs hash.
+	Builder  string        `json:"builder,omitempty"`
 	Reasons  []string      `json:"reasons,omitempty"`
 	Stream   string        `json:"stream,omitempty"`
 	Line     string        `json:"line,omitempty"`
@@ -39,6 +48,19 @@ func emit(o Options, e Event) {
 		e.Time = time.Now()
 	}
 	o.Events(e)
+}
+
+// forBuilder stamps every event of one build with its builder.
+func (o Options) forBuilder(name string) Options {
+	if o.Events == nil {
+		return o
+	}
+	events := o.Events
+	o.Events = func(e Event) {
+		e.Builder = name
+		events(e)
+	}
+	return o
 }
 
 func doneEvent(r Result) Event {

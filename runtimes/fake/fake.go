@@ -31,7 +31,11 @@ type Runtime struct {
 	Runs []runtimes.ContainerSpec
 	// MissingImage makes EnsureImage fail as a failed pull does.
 	MissingImage bool
-	running      map[string]runtimes.Container
+	// LoseHostAt makes the n-th Run (from 1) lose the host, as a killed
+	// remote engine does: that Run and every later call fail.
+	LoseHostAt int
+	gone       bool
+	running    map[string]runtimes.Container
 }
 
 // Register makes "fake" selectable by name.
@@ -55,8 +59,20 @@ func (r *Runtime) Name() string { return Name }
 // engine, so every file travels through CopyIn and CopyOut.
 func (r *Runtime) SharesHostFS() bool { return false }
 
+// errGone is a lost connection to the engine.
+var errGone = fmt.Errorf("%w: fake: connection to the engine lost", runtimes.ErrUnreachable)
+
+func (r *Runtime) isGone() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.gone
+}
+
 // Info implements runtimes.Runtime.
 func (r *Runtime) Info(context.Context) (runtimes.Info, error) {
+	if r.isGone() {
+		return runtimes.Info{}, errGone
+	}
 	return runtimes.Info{Engine: Name, Version: "0", APIVersion: "0", Endpoint: "fake://"}, nil
 }
 
@@ -74,6 +90,11 @@ func (r *Runtime) EnsureVolume(context.Context, string) (bool, error) { return f
 // Run implements runtimes.Runtime.
 func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtimes.LineWriter) (int, error) {
 	r.mu.Lock()
+	if r.gone || len(r.Runs)+1 == r.LoseHostAt {
+		r.gone = true
+		r.mu.Unlock()
+		return -1, errGone
+	}
 	r.Runs = append(r.Runs, cs)
 	if r.running == nil {
 		r.running = map[string]runtimes.Container{}
