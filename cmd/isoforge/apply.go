@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -63,25 +64,53 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	if err != nil {
 		return err
 	}
-	rt, err := af.runtimeFor(cmd, s, ws, pl)
+	pool, err := af.buildersFor(cmd, s, ws, pl)
 	if err != nil {
 		return err
 	}
-	if rt != nil {
-		defer rt.Close()
-	}
-	if _, _, err := apply.Cleanup(ctx, rt, ws.Cfg.Dir, ws.Cfg.OutputDir, false); err != nil {
-		return &exitError{code: exitError1, err: fmt.Errorf("cleaning up an earlier run: %w", err)}
+	defer closePool(pool)
+	if err := cleanupPool(ctx, pool, ws); err != nil {
+		return err
 	}
 	view := newApplyView(s, g, af.asJSON)
 	view.Plan(pl)
-	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
+	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Builders: pool, Cache: ws.Cache}
 	results, err := a.Apply(ctx, pl, apply.Options{
 		Parallelism: af.parallel(ws), Abort: af.onError == "abort", Prune: af.prune,
 		RunID: newRunID(), Events: view.Event, ShowTrace: af.showTrace,
 	})
 	view.Summary(results, err)
 	return applyExit(ctx.Err(), err)
+}
+
+// buildersFor opens the builder blocks of isos.hcl, or the single engine
+// of the runtime block and flags, when something must be built.
+func (af *applyFlags) buildersFor(cmd *cobra.Command, s *streams, ws *workspace.Workspace, pl *plan.Plan) ([]apply.Builder, error) {
+	if len(ws.Cfg.Builders) > 0 && (pl.HasBuilds() || apply.HasLeftovers(ws.Cfg.Dir)) {
+		return af.rt.openPool(cmd.Context(), s.err, ws.Cfg)
+	}
+	rt, err := af.runtimeFor(cmd, s, ws, pl)
+	if err != nil || rt == nil {
+		return nil, err
+	}
+	return []apply.Builder{{Name: apply.DefaultBuilder, Runtime: rt, Parallelism: af.parallel(ws)}}, nil
+}
+
+// cleanupPool removes what an interrupted run left on every builder.
+func cleanupPool(ctx context.Context, pool []apply.Builder, ws *workspace.Workspace) error {
+	var rts []runtimes.Runtime
+	for _, b := range pool {
+		rts = append(rts, b.Runtime)
+	}
+	if len(rts) == 0 {
+		rts = []runtimes.Runtime{nil}
+	}
+	for _, rt := range rts {
+		if _, _, err := apply.Cleanup(ctx, rt, ws.Cfg.Dir, ws.Cfg.OutputDir, false); err != nil {
+			return &exitError{code: exitError1, err: fmt.Errorf("cleaning up an earlier run: %w", err)}
+		}
+	}
+	return nil
 }
 
 // runtimeFor opens the engine only when something must be built or an

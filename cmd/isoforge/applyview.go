@@ -45,7 +45,12 @@ func (v *plainApplyView) Plan(pl *plan.Plan) { writePlanHuman(v.w, pl, false); f
 func (v *plainApplyView) Event(e apply.Event) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if line := eventLine(e); line != "" {
+	line := eventLine(e)
+	switch {
+	case line == "":
+	case e.Variant == "":
+		fmt.Fprintln(v.w, line)
+	default:
 		fmt.Fprintf(v.w, "[%s] %s\n", e.Variant, line)
 	}
 }
@@ -55,7 +60,14 @@ func (v *plainApplyView) Summary(rs []apply.Result, err error) { writeSummary(v.
 func eventLine(e apply.Event) string {
 	switch e.Type {
 	case apply.EventStart:
+		if e.Builder != "" && e.Builder != apply.DefaultBuilder {
+			return "building on " + e.Builder + ": " + strings.Join(e.Reasons, "; ")
+		}
 		return "building: " + strings.Join(e.Reasons, "; ")
+	case apply.EventRequeued:
+		return "requeued: " + e.Error
+	case apply.EventBuilderDown:
+		return "builder " + e.Builder + " left out: " + e.Error
 	case apply.EventLog:
 		return e.Line
 	case apply.EventDone:

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/isoforge/isoforge/spec"
+
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/spf13/cobra"
 )
@@ -27,14 +29,18 @@ apply holds the directory.`,
 				return err
 			}
 			defer release()
-			rt, err := rf.open(cmd.Context(), ws.Cfg)
+			pool, err := cleanPool(cmd, s, &rf, ws.Cfg)
 			if err != nil {
 				return err
 			}
-			defer rt.Close()
-			n, files, err := apply.Cleanup(cmd.Context(), rt, ws.Cfg.Dir, ws.Cfg.OutputDir, all)
-			if err != nil {
-				return &exitError{code: exitError1, err: err}
+			defer closePool(pool)
+			n, files := 0, 0
+			for _, b := range pool {
+				c, f, err := apply.Cleanup(cmd.Context(), b.Runtime, ws.Cfg.Dir, ws.Cfg.OutputDir, all)
+				n, files = n+c, files+f
+				if err != nil {
+					return &exitError{code: exitError1, err: fmt.Errorf("builder %s: %w", b.Name, err)}
+				}
 			}
 			fmt.Fprintf(s.out, "Removed %s and %s.\n", plural(n, "container"), plural(files, "temporary file"))
 			return nil
@@ -44,4 +50,16 @@ apply holds the directory.`,
 	rf.register(cmd)
 	cmd.Flags().BoolVar(&all, "all", false, "remove every isoforge build container on the engine, not only this configuration's")
 	return cmd
+}
+
+// cleanPool is every builder block's engine, or the single engine.
+func cleanPool(cmd *cobra.Command, s *streams, rf *runtimeFlags, cfg *spec.Config) ([]apply.Builder, error) {
+	if len(cfg.Builders) > 0 {
+		return rf.openPool(cmd.Context(), s.err, cfg)
+	}
+	rt, err := rf.open(cmd.Context(), cfg)
+	if err != nil {
+		return nil, err
+	}
+	return []apply.Builder{{Name: apply.DefaultBuilder, Runtime: rt}}, nil
 }

@@ -26,8 +26,9 @@ type liveView struct {
 }
 
 type liveBuild struct {
-	start time.Time
-	last  string
+	start   time.Time
+	last    string
+	builder string
 }
 
 func newLiveView(w io.Writer, color bool) *liveView {
@@ -59,11 +60,16 @@ func (v *liveView) Event(e apply.Event) {
 	defer v.mu.Unlock()
 	switch e.Type {
 	case apply.EventStart:
-		v.running[e.Variant] = &liveBuild{start: time.Now(), last: "starting builder"}
+		v.running[e.Variant] = &liveBuild{start: time.Now(), last: "starting builder", builder: e.Builder}
 	case apply.EventLog:
 		if b := v.running[e.Variant]; b != nil && strings.TrimSpace(e.Line) != "" {
 			b.last = e.Line
 		}
+	case apply.EventRequeued, apply.EventBuilderDown:
+		delete(v.running, e.Variant)
+		v.clear()
+		fmt.Fprintf(v.w, "%s %s: %s\n", v.paint("33", "↻"), e.Variant, eventLine(e))
+		v.redraw()
 	case apply.EventDone, apply.EventFailed:
 		delete(v.running, e.Variant)
 		v.clear()
@@ -102,6 +108,9 @@ func (v *liveView) redraw() {
 		b := v.running[n]
 		elapsed := time.Since(b.start).Round(time.Second)
 		line := fmt.Sprintf("%s %-20s building %6s  %s", v.paint("33", "●"), n, elapsed, b.last)
+		if b.builder != apply.DefaultBuilder {
+			line = fmt.Sprintf("%s %-20s on %-10s %6s  %s", v.paint("33", "●"), n, b.builder, elapsed, b.last)
+		}
 		fmt.Fprintln(v.w, truncate(line, terminalWidth()))
 		v.drawn++
 	}

@@ -65,6 +65,16 @@ func (p *Plan) Counts() map[Kind]int {
 	return c
 }
 
+// HasBuilds reports whether applying the plan runs a build.
+func (p *Plan) HasBuilds() bool {
+	for _, a := range p.Actions {
+		if a.Builds() {
+			return true
+		}
+	}
+	return false
+}
+
 // HasChanges reports whether applying the plan would do anything.
 func (p *Plan) HasChanges() bool {
 	for _, a := range p.Actions {
