@@ -8,6 +8,7 @@
 #
 #   scripts/test-host.sh start IMAGE   # prints the env for the tests on stdout
 #   scripts/test-host.sh stop
+#   scripts/test-host.sh restart podman|dockerd   # after a test killed it
 #
 # Everything is stopped by pid. The local Podman and dockerd are never
 # touched: the namespace has its own sockets, storage and network, and
@@ -20,6 +21,7 @@ host_addr=10.231.0.1
 peer_addr=10.231.0.2
 veth_host=isoforge-h2a
 veth_peer=isoforge-h2b
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 log() { printf 'test-host: %s\n' "$*" >&2; }
 
 ssh_opts() {
@@ -86,15 +88,46 @@ inner() {
   mount --bind "$d/nix" /nix
   mount --bind "$d/tmp" /tmp
   mkdir -p /run/podman /run/sshd
-  podman system service --time=0 unix:///run/podman/podman.sock >"$state/podman.log" 2>&1 &
-  echo $! >"$state/podman.pid"
-  # Own cgroup parent: the local dockerd's containers live under /docker.
-  dockerd --bridge=none --iptables=false --ip6tables=false --cgroup-parent=/isoforge-h2 \
-    --host unix:///run/docker.sock >"$state/dockerd.log" 2>&1 &
-  echo $! >"$state/dockerd.pid"
+  start_engine podman
+  start_engine dockerd
   /usr/sbin/sshd -D -f "$state/sshd_config" -E "$state/sshd.log" &
   echo $! >"$state/sshd.pid"
   wait
+}
+
+# start_engine runs inside the namespaces; its pid goes to $state/ENGINE.pid.
+start_engine() { # podman | dockerd
+  case "$1" in
+    podman)
+      rm -f /run/podman/podman.sock
+      podman system service --time=0 unix:///run/podman/podman.sock >>"$state/podman.log" 2>&1 &
+      ;;
+    dockerd)
+      # Own cgroup parent: the local dockerd's containers live under /docker.
+      dockerd --bridge=none --iptables=false --ip6tables=false --cgroup-parent=/isoforge-h2 \
+        --host unix:///run/docker.sock >>"$state/dockerd.log" 2>&1 &
+      ;;
+  esac
+  echo $! >"$state/$1.pid"
+}
+
+# restart starts an engine again after a test killed it (the containers it
+# left keep running; the restarted engine finds them).
+restart() { # podman | dockerd
+  local inner
+  inner=$(cat "$state/inner.pid")
+  kill_pidfile "$state/$1.pid"
+  nsenter --net="/run/netns/$name" --mount="/proc/$inner/ns/mnt" "$self" start-engine "$1" </dev/null >/dev/null 2>&1
+  for _ in $(seq 1 100); do
+    if [ "$1" = podman ]; then
+      remote 'podman --url unix:///run/podman/podman.sock info >/dev/null 2>&1' && return 0
+    else
+      remote 'docker -H unix:///run/docker.sock version >/dev/null 2>&1' && return 0
+    fi
+    sleep 0.2
+  done
+  log "$1 did not come back; see $state/$1.log"
+  exit 1
 }
 
 wait_ready() {
@@ -146,7 +179,7 @@ start() { # image
   make_network
   log "starting podman, dockerd and sshd in $name ($peer_addr)"
   setsid nsenter --net="/run/netns/$name" unshare --mount --propagation private \
-    "$0" inner </dev/null >"$state/inner.log" 2>&1 &
+    "$self" inner </dev/null >"$state/inner.log" 2>&1 &
   echo $! >"$state/inner.pid"
   wait_ready
   ship_image "$1"
@@ -175,6 +208,8 @@ stop() {
 case "${1:-}" in
   start) start "${2:?usage: $0 start IMAGE}" ;;
   stop) stop ;;
+  restart) restart "${2:?usage: $0 restart podman|dockerd}" ;;
   inner) inner ;;
-  *) echo "usage: $0 start IMAGE | stop" >&2; exit 2 ;;
+  start-engine) start_engine "$2" ;;
+  *) echo "usage: $0 start IMAGE | stop | restart podman|dockerd" >&2; exit 2 ;;
 esac
