@@ -120,3 +120,22 @@ func kindOf(m os.FileMode) string {
 		return "special file"
 	}
 }
+
+// ReadRegularFile reads a file the user named (fmt's arguments): it must
+// be a regular file of at most limit bytes. A FIFO or a device such as
+// /dev/zero is refused at once instead of hanging or exhausting memory.
+func ReadRegularFile(path string, limit int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (it is a %s)", path, kindOf(st.Mode()))
+	}
+	return readLimited(f, path, limit)
+}
