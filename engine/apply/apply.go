@@ -46,6 +46,8 @@ type Applier struct {
 
 	mu      sync.Mutex // serialises lock writes between workers
 	results []Result
+	// snapshot hashes the configuration tree when the builds start.
+	snapshot string
 }
 
 // Result is the outcome of one action.
@@ -85,6 +87,11 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 		if err := a.prepare(ctx, o.RunID); err != nil {
 			return a.results, err
 		}
+		snap, err := snapshotConfig(ctx, a.Cfg.Dir, a.Cfg.OutputDir)
+		if err != nil {
+			return a.results, err
+		}
+		a.snapshot = snap
 		a.runBuilds(ctx, p.Pin, builds, o)
 	}
 	engine := ""
@@ -149,8 +156,11 @@ func (a *Applier) prepare(ctx context.Context, runID string) error {
 		return err
 	}
 	created, err := a.Runtime.EnsureVolume(ctx, a.Cfg.Runtime.NixVolume)
-	if err != nil || !created {
+	if err != nil {
 		return err
+	}
+	if !created {
+		return a.checkVolumeOwner(ctx)
 	}
 	return a.initStore(ctx, runID)
 }

@@ -62,6 +62,9 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 	if code != 0 {
 		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Tail()}
 	}
+	if err := a.checkSnapshot(ctx, act.Variant); err != nil {
+		return err
+	}
 	src, err := findArtifact(filepath.Join(work, "artifact"))
 	if err != nil {
 		return err
@@ -112,6 +115,11 @@ func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work, runID str
 		Labels:      Labels(a.Cfg.Dir, act.Variant, runID),
 		MemoryBytes: int64(a.Cfg.Runtime.MemoryMiB) << 20,
 	}
+	nested, err := nestedReadOnlyBinds(a.Cfg.Dir)
+	if err != nil {
+		return cs, fmt.Errorf("reading the mounts below the configuration directory: %w", err)
+	}
+	cs.Binds = append(cs.Binds, nested...)
 	if p.Path != "" {
 		cs.Binds = append(cs.Binds, runtimes.Bind{Source: pin.LocalPath(a.Cfg.Dir, p.Path), Target: nixpkgsMount, ReadOnly: true})
 	}

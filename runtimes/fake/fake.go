@@ -31,6 +31,12 @@ type Runtime struct {
 	Runs []runtimes.ContainerSpec
 	// MissingImage makes EnsureImage fail as a failed pull does.
 	MissingImage bool
+	// ForeignVolume makes the store volume exist without isoforge's
+	// label, as another application's volume would.
+	ForeignVolume bool
+	// During runs inside each build, as something changing the host
+	// while a real builder runs would (an edit, a git checkout).
+	During func(runtimes.ContainerSpec)
 	running      map[string]runtimes.Container
 }
 
@@ -79,6 +85,9 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	r.mu.Unlock()
 	defer func() { r.mu.Lock(); delete(r.running, cs.Name); r.mu.Unlock() }()
 	out("stdout", "fake builder: "+cs.Labels[runtimes.LabelVariant])
+	if r.During != nil {
+		r.During(cs)
+	}
 	select {
 	case <-ctx.Done():
 		return -1, ctx.Err()
@@ -152,5 +161,8 @@ func (r *Runtime) ImageExists(context.Context, string) (bool, error) { return !r
 
 // Volume implements runtimes.Runtime.
 func (r *Runtime) Volume(context.Context, string) (runtimes.VolumeInfo, error) {
-	return runtimes.VolumeInfo{Exists: true}, nil
+	if r.ForeignVolume {
+		return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{"com.example.app": "db"}}, nil
+	}
+	return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{runtimes.LabelVolume: "nix-store"}}, nil
 }
