@@ -36,8 +36,8 @@ type Runtime struct {
 	ForeignVolume bool
 	// During runs inside each build, as something changing the host
 	// while a real builder runs would (an edit, a git checkout).
-	During func(runtimes.ContainerSpec)
-	running      map[string]runtimes.Container
+	During  func(runtimes.ContainerSpec)
+	running map[string]runtimes.Container
 }
 
 // Register makes "fake" selectable by name.
