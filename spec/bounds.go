@@ -16,8 +16,9 @@ const (
 	// MaxFileBytes bounds isos.hcl, *.isos.hcl, var files, the lock file
 	// and every file read by file(), templatefile() and friends.
 	MaxFileBytes = 4 << 20
-	// MaxVarBytes bounds one -var value or ISOFORGE_VAR_* variable.
-	MaxVarBytes = 256 << 10
+	// MaxVarBytes bounds one -var value or ISOFORGE_VAR_* variable (Linux
+	// itself passes at most 128 KiB in one argument).
+	MaxVarBytes = 64 << 10
 	// MaxNestingDepth bounds brackets, interpolations, quoted strings and
 	// chains of conditionals or unary operators nested in each other. Real
 	// configurations stay below 20.

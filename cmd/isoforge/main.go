@@ -45,7 +45,7 @@ const (
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, intr, stop := signalContext(stderr)
 	defer stop()
-	root := newRootCmd(&streams{in: stdin, out: stdout, err: stderr})
+	root := newRootCmd(&streams{in: stdin, out: pipeWriter{stdout, intr}, err: stderr})
 	root.SetArgs(normalizeFlags(root, args))
 	return intr.exitCode(exitCode(root.ExecuteContext(ctx), stderr))
 }

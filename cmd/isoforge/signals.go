@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,17 +22,23 @@ const (
 // planning, building): a cancelled command returns its own error, often
 // exit 1, which the signal's code replaces.
 type interruption struct {
-	mu  sync.Mutex
-	sig os.Signal
+	mu     sync.Mutex
+	sig    os.Signal
+	cancel context.CancelFunc
+	stderr io.Writer
 }
 
-func (i *interruption) record(s os.Signal) bool {
+// stop records s and cancels the run, once; it reports whether s was
+// the first signal.
+func (i *interruption) stop(s os.Signal) bool {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	if i.sig != nil {
 		return false
 	}
 	i.sig = s
+	fmt.Fprintf(i.stderr, "\nInterrupted (%s): stopping builds and cleaning up (press Ctrl-C again to exit at once)...\n", s)
+	i.cancel()
 	return true
 }
 
@@ -59,25 +66,37 @@ func (i *interruption) exitCode(code int) int {
 // later write to the closed pipe raises, are ignored.
 func signalContext(stderr io.Writer) (context.Context, *interruption, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	intr := &interruption{}
+	intr := &interruption{cancel: cancel, stderr: stderr}
 	ch := make(chan os.Signal, 4)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGPIPE)
+	done := make(chan struct{})
 	go func() {
 		for {
 			select {
-			case <-ctx.Done():
+			case <-done:
 				return
 			case s := <-ch:
-				if intr.record(s) {
-					fmt.Fprintf(stderr, "\nInterrupted (%s): stopping builds and cleaning up (press Ctrl-C again to exit at once)...\n", s)
-					cancel()
-					continue
-				}
-				if s != syscall.SIGPIPE {
+				if !intr.stop(s) && s != syscall.SIGPIPE {
 					os.Exit(intr.exitCode(exitInterrupted))
 				}
 			}
 		}
 	}()
-	return ctx, intr, func() { signal.Stop(ch); cancel() }
+	return ctx, intr, func() { signal.Stop(ch); close(done); cancel() }
+}
+
+// pipeWriter is stdout that turns a broken pipe into the SIGPIPE
+// interruption at once: the signal itself reaches the handler
+// asynchronously, possibly after a short command has finished.
+type pipeWriter struct {
+	w    io.Writer
+	intr *interruption
+}
+
+func (p pipeWriter) Write(b []byte) (int, error) {
+	n, err := p.w.Write(b)
+	if errors.Is(err, syscall.EPIPE) {
+		p.intr.stop(syscall.SIGPIPE)
+	}
+	return n, err
 }
