@@ -153,4 +153,3 @@ func TestBaseNames(t *testing.T) {
 		}
 	}
 }
-
