@@ -90,7 +90,7 @@ func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 		return cfg, diags
 	}
 	d := &decoder{cfg: cfg, blocks: blocks, fnCtx: &hcl.EvalContext{Functions: functions(abs)}, nixpkgsPathOverride: opts.NixpkgsPath,
-		files: l.parser.Files()}
+		files: l.parser.Files(), addSource: func(name string, src []byte) { l.parser.AddFile(name, &hcl.File{Bytes: src}) }}
 	diags = append(diags, d.decode(opts, l.parseVarFile)...)
 	redact(diags, d.secrets)
 	return cfg, diags
@@ -165,6 +165,9 @@ type decoder struct {
 	files map[string]*hcl.File
 	// secrets are the texts of sensitive values, redacted from diagnostics.
 	secrets []string
+	// addSource registers a module file's bytes so diagnostics in it
+	// print a snippet.
+	addSource func(name string, src []byte)
 }
 
 // source returns the bytes of a parsed configuration file, or nil.
@@ -300,6 +303,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 	diags = append(diags, nDiags...)
 	r := &resolver{defaults: defaults, byName: byName, done: map[string]map[string]field{}, visiting: map[string]bool{}}
 	files := map[string]string{}
+	nix := newNixChecker(d.cfg.Dir, d.addSource)
 	for _, name := range sortedKeys(byName) {
 		inst := byName[name]
 		fields, rDiags := r.resolve(inst)
@@ -311,10 +315,14 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 		if f, ok := fields["nix"]; ok {
 			v.NixSource = newSourceMap(d.cfg.Dir, f.Range, d.source(f.Range.Filename), v.Nix)
 		}
+		if !vDiags.HasErrors() {
+			nix.checkVariant(&v)
+		}
 		diags = append(diags, vDiags...)
 		diags = append(diags, uniqueFileName(files, v, fields)...)
 		d.cfg.Variants = append(d.cfg.Variants, v)
 	}
+	diags = append(diags, nix.diags...)
 	if len(byName) == 0 && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No variants",
 			Detail: "The configuration declares no variant block, so there is nothing to build. Add variant \"NAME\" {}."})
