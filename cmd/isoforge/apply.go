@@ -60,9 +60,15 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 		return err
 	}
 	defer release()
+	af.refresh, af.planFlags.prune = true, af.prune
 	pl, _, err := computePlan(ctx, ws, af.options())
 	if err != nil {
 		return err
+	}
+	if pl.HasChanges() {
+		if pl.Pin, err = completePin(ctx, s, pl.Pin); err != nil {
+			return err
+		}
 	}
 	pool, err := af.buildersFor(cmd, s, ws, pl)
 	if err != nil {
@@ -86,7 +92,7 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 // buildersFor opens the builder blocks of isos.hcl, or the single engine
 // of the runtime block and flags, when something must be built.
 func (af *applyFlags) buildersFor(cmd *cobra.Command, s *streams, ws *workspace.Workspace, pl *plan.Plan) ([]apply.Builder, error) {
-	if len(ws.Cfg.Builders) > 0 && (pl.HasBuilds() || apply.HasLeftovers(ws.Cfg.Dir)) {
+	if len(ws.Cfg.Builders) > 0 && (pl.HasBuilds() || workspace.HasLeftovers(ws.Cfg.Dir)) {
 		return af.rt.openPool(cmd.Context(), s.err, ws.Cfg)
 	}
 	rt, err := af.runtimeFor(cmd, s, ws, pl)
@@ -122,7 +128,7 @@ func (af *applyFlags) runtimeFor(cmd *cobra.Command, s *streams, ws *workspace.W
 			return af.rt.open(cmd.Context(), ws.Cfg)
 		}
 	}
-	if !apply.HasLeftovers(ws.Cfg.Dir) {
+	if !workspace.HasLeftovers(ws.Cfg.Dir) {
 		return nil, nil
 	}
 	rt, err := af.rt.open(cmd.Context(), ws.Cfg)

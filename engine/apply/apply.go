@@ -8,18 +8,18 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/isoforge/isoforge/engine/fingerprint"
 	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 )
-
-// StateDir is the uncommitted directory for work files, logs and caches.
-const StateDir = ".isoforge"
 
 // Options tune an apply.
 type Options struct {
@@ -48,8 +48,13 @@ type Applier struct {
 	Builders []Builder
 	Cache    *fingerprint.StatCache
 
-	mu      sync.Mutex // serialises lock writes between workers
+	mu      sync.Mutex // guards results and the commit queue
 	results []Result
+	queue   commitQueue
+	// lockMu serialises changes to Lock and its saves.
+	lockMu sync.Mutex
+	// snapshot hashes the configuration tree when the builds start.
+	snapshot string
 }
 
 // Result is the outcome of one action.
@@ -76,7 +81,8 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 	if err := a.savePin(p.Pin); err != nil {
 		return nil, err
 	}
-	if err := a.removeStale(p, o.Prune); err != nil {
+	pruned, err := a.removeStale(ctx, p, o.Prune)
+	if err != nil {
 		return nil, err
 	}
 	var builds []plan.Action
@@ -88,17 +94,22 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 		}
 	}
 	if len(builds) > 0 {
-		pool, err := a.preparePool(ctx, a.pool(o), o)
+		pool, err := a.preparePool(ctx, a.pool(o), o, p.Pin)
 		if err != nil {
 			return a.results, err
 		}
-		a.runBuilds(ctx, pool, p.Pin, builds, o)
+		snap, err := snapshotConfig(ctx, a.Cfg.Dir, a.Cfg.OutputDir)
+		if err != nil {
+			return a.results, err
+		}
+		a.snapshot = snap
+		a.runBuilds(ctx, pool, builds, o)
 	}
 	engine := ""
 	if pool := a.pool(o); pool[0].Runtime != nil {
 		engine = pool[0].Runtime.Name()
 	}
-	if err := writeOutputs(a.Cfg, a.Lock, p.Pin, a.results, engine); err != nil {
+	if err := writeOutputs(a.Cfg, a.Lock, p.Pin, a.results, engine, pruned); err != nil {
 		return a.results, err
 	}
 	_ = a.Cache.Save()
@@ -118,8 +129,8 @@ func (a *Applier) outcome(ctx context.Context) error {
 }
 
 func (a *Applier) savePin(p lockfile.Pin) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.lockMu.Lock()
+	defer a.lockMu.Unlock()
 	if old, ok := a.Lock.Pin(); ok && old == p {
 		return nil
 	}
@@ -127,181 +138,141 @@ func (a *Applier) savePin(p lockfile.Pin) error {
 	return a.Lock.Save(a.LockPath)
 }
 
-// removeStale forgets variants no longer configured: the lock entry goes
-// first, so the lock never names an artifact that is gone.
-func (a *Applier) removeStale(p *plan.Plan, prune bool) error {
+// removeStale forgets variants no longer configured, in one lock write;
+// with prune it then deletes their artifacts (the lock entry goes first,
+// so the lock never names an artifact that is gone).
+func (a *Applier) removeStale(ctx context.Context, p *plan.Plan, prune bool) (map[string]bool, error) {
+	var removed []plan.Action
 	for _, act := range p.Actions {
-		if act.Kind != plan.Remove {
-			continue
+		if act.Kind == plan.Remove {
+			removed = append(removed, act)
 		}
-		a.mu.Lock()
-		a.Lock.RemoveVariant(act.Variant)
-		err := a.Lock.Save(a.LockPath)
-		a.mu.Unlock()
-		if err != nil {
-			return err
-		}
-		if prune {
-			if err := os.Remove(a.artifactFile(act.Artifact)); err != nil && !os.IsNotExist(err) {
-				return fmt.Errorf("pruning %s: %w", act.Artifact, err)
-			}
-		}
-		a.record(Result{Variant: act.Variant, Kind: plan.Remove, Artifact: act.Artifact})
 	}
-	return nil
-}
-
-// preparePool readies every builder. In a pool, a builder that cannot
-// be readied is left out with a warning event, as long as one is left.
-func (a *Applier) preparePool(ctx context.Context, pool []Builder, o Options) ([]Builder, error) {
-	var ready []Builder
-	var errs []error
-	for _, b := range pool {
-		err := a.prepare(ctx, b.Runtime, o.RunID)
-		if err == nil {
-			ready = append(ready, b)
-			continue
+	if len(removed) > 0 {
+		a.lockMu.Lock()
+		for _, act := range removed {
+			a.Lock.RemoveVariant(act.Variant)
 		}
-		if len(pool) == 1 {
+		err := a.Lock.Save(a.LockPath)
+		a.lockMu.Unlock()
+		if err != nil {
 			return nil, err
 		}
-		errs = append(errs, fmt.Errorf("builder %s: %w", b.Name, err))
-		emit(o, Event{Type: EventBuilderDown, Builder: b.Name, Error: err.Error()})
 	}
-	if len(ready) == 0 {
-		return nil, fmt.Errorf("no builder could be readied: %w", errors.Join(errs...))
+	for _, act := range removed {
+		a.record(Result{Variant: act.Variant, Kind: plan.Remove, Artifact: act.Artifact})
 	}
-	return ready, nil
+	if !prune {
+		return nil, nil
+	}
+	return a.prune(ctx, removed)
 }
 
-func (a *Applier) prepare(ctx context.Context, rt runtimes.Runtime, runID string) error {
+// prepare makes sure the image and the store volume exist, then fetches
+// the pinned nixpkgs once, alone, before any build: parallel builders
+// fetching into one empty store race on it.
+func (a *Applier) prepare(ctx context.Context, rt runtimes.Runtime, runID string, p lockfile.Pin) (string, error) {
 	if err := rt.EnsureImage(ctx, a.Cfg.Runtime.Image); err != nil {
-		return err
+		return "", err
 	}
 	created, err := rt.EnsureVolume(ctx, a.Cfg.Runtime.NixVolume)
-	if err != nil || !created {
-		return err
+	if err != nil {
+		return "", err
 	}
-	return a.initStore(ctx, rt, runID)
+	if !created {
+		if err := a.checkVolumeOwner(ctx, rt); err != nil {
+			return "", err
+		}
+	}
+	return a.fetchNixpkgs(ctx, rt, runID, p)
 }
 
-// initStore opens the Nix store of a new volume once, alone: parallel
-// builders initialising one empty store race on its directories.
-func (a *Applier) initStore(ctx context.Context, rt runtimes.Runtime, runID string) error {
-	var tail []string
-	code, err := rt.Run(ctx, runtimes.ContainerSpec{
+// fetchNixpkgs runs FetchScript in the init container and returns the
+// store path of the verified nixpkgs source.
+func (a *Applier) fetchNixpkgs(ctx context.Context, rt runtimes.Runtime, runID string, p lockfile.Pin) (string, error) {
+	script, err := FetchScript(p)
+	if err != nil {
+		return "", err
+	}
+	cs := runtimes.ContainerSpec{
 		Name:    containerName("init", runID),
 		Image:   a.Cfg.Runtime.Image,
-		Command: []string{"/bin/sh", "-c", "nix-instantiate --eval --expr 1 >/dev/null"},
+		Command: []string{"/bin/sh", "-c", script},
+		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Volumes: []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
 		Labels:  Labels(a.Cfg.Dir, "_init", runID),
-	}, func(_, line string) { tail = append(tail, line) })
-	if err != nil {
-		return fmt.Errorf("initialising the Nix store volume %s: %w", a.Cfg.Runtime.NixVolume, err)
 	}
-	if code != 0 {
-		return fmt.Errorf("initialising the Nix store volume %s failed (exit code %d): %v", a.Cfg.Runtime.NixVolume, code, tail)
-	}
-	return nil
-}
-
-// runBuilds runs the builds over the pool: one worker per parallelism
-// slot of each builder, fed by the scheduler.
-func (a *Applier) runBuilds(ctx context.Context, pool []Builder, p lockfile.Pin, builds []plan.Action, o Options) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	s := newScheduler(pool, builds)
-	stop := context.AfterFunc(ctx, s.wake)
-	defer stop()
-	var wg sync.WaitGroup
-	for i, b := range pool {
-		for range max(1, b.Parallelism) {
-			wg.Go(func() { a.worker(ctx, cancel, s, pool, i, p, o) })
+	if p.Local() {
+		// A remote engine gets the checkout copied in, once per apply and
+		// host; the store keeps it under its NAR hash for every build there.
+		local := pin.LocalPath(a.Cfg.Dir, a.Cfg.Nixpkgs.Path)
+		if rt.SharesHostFS() {
+			cs.Binds = []runtimes.Bind{{Source: local, Target: nixpkgsMount, ReadOnly: true}}
+		} else {
+			cs.CopyIn = treeTar(local, nixpkgsMount)
 		}
 	}
-	wg.Wait()
-	for _, j := range s.leftover() {
-		a.record(Result{Variant: j.act.Variant, Kind: j.act.Kind, Err: context.Cause(ctx)})
+	// A work directory marks the init container as running: a run killed
+	// now leaves it behind, and the next apply, seeing leftovers, opens the
+	// engine to remove the container even when it has nothing to build.
+	marker := workspace.WorkDir(a.Cfg.Dir, "_init")
+	if err := os.MkdirAll(marker, 0o755); err != nil {
+		return "", err
 	}
-}
-
-// worker runs builder b's builds one after another. A build that fails
-// because its host failed (the engine no longer answers) goes back to
-// the queue for another builder, with the reason in an event.
-func (a *Applier) worker(ctx context.Context, cancel context.CancelFunc, s *scheduler, pool []Builder, b int, p lockfile.Pin, o Options) {
-	for {
-		j := s.next(ctx, b)
-		if j == nil {
+	defer os.RemoveAll(marker)
+	var out []string
+	src := ""
+	code, err := rt.Run(ctx, cs, func(_, line string) {
+		if v, ok := strings.CutPrefix(line, sourceMarker); ok {
+			src = strings.Trim(v, `"`)
 			return
 		}
-		r := a.build(ctx, pool[b], p, j.act, o)
-		if r.Err != nil && ctx.Err() == nil && !IsBuildError(r.Err) && len(pool) > 1 && hostDown(ctx, pool[b].Runtime) {
-			a.hostFailed(s, pool[b], b, j, r, o)
-			continue
-		}
-		s.finish(b)
-		emit(o.forBuilder(pool[b].Name), doneEvent(r))
-		a.record(r)
-		if r.Err != nil && o.Abort {
-			cancel()
-		}
+		out = append(out, line)
+	})
+	if err != nil {
+		return "", fmt.Errorf("fetching nixpkgs in the Nix store volume %s: %w", a.Cfg.Runtime.NixVolume, err)
 	}
+	if code != 0 || !strings.HasPrefix(src, "/nix/store/") {
+		return "", fetchError(p, out)
+	}
+	return src, nil
 }
 
-func (a *Applier) hostFailed(s *scheduler, b Builder, bi int, j *job, r Result, o Options) {
-	requeued, orphans := s.hostFailed(bi, j)
-	if requeued {
-		emit(o, Event{Type: EventRequeued, Variant: j.act.Variant, Builder: b.Name,
-			Error: fmt.Sprintf("builder %s failed during the build (%v); building on another builder", b.Name, r.Err)})
+// fetchError is the one line a failed fetch gets: a changed archive, or
+// an unreachable source. Either way nothing was built, and nothing fell
+// back to another nixpkgs.
+func fetchError(p lockfile.Pin, out []string) error {
+	from := "the local checkout " + a2s(p.Path, "given by ISOFORGE_NIXPKGS_PATH")
+	if !p.Local() {
+		from = p.URL
 	}
-	for _, orphan := range orphans {
-		res := r
-		if orphan != j {
-			res = Result{Variant: orphan.act.Variant, Kind: orphan.act.Kind, Err: fmt.Errorf("no builder is left to build it: builder %s failed: %w", b.Name, r.Err)}
+	for _, l := range out {
+		if strings.Contains(l, "hash mismatch") || strings.Contains(l, "store path mismatch") {
+			return fmt.Errorf("nixpkgs from %s does not match nar_hash %s in %s: its content changed since it was locked; nothing was built (check the source, then run `isoforge lock -update` to accept new content)",
+				from, p.NarHash, lockfile.FileName)
 		}
-		emit(o.forBuilder(b.Name), doneEvent(res))
-		a.record(res)
 	}
+	why := "no output"
+	for i := len(out) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(out[i]); l != "" {
+			why = l
+			if strings.HasPrefix(l, "error:") {
+				break
+			}
+		}
+	}
+	return fmt.Errorf("fetching nixpkgs from %s failed, so nothing was built (isoforge never falls back to another nixpkgs): %s", from, why)
 }
 
-// hostDown tells a failed host from a failed build: the engine no longer
-// answers (connection lost, engine gone).
-func hostDown(ctx context.Context, rt runtimes.Runtime) bool {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	_, err := rt.Info(ctx)
-	return err != nil
+func a2s(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }
 
 func (a *Applier) record(r Result) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.results = append(a.results, r)
-}
-
-// commit puts a staged artifact in place and records it. The old lock
-// entry is dropped before the rename, so that after a crash at any
-// moment every lock entry still matches its artifact.
-func (a *Applier) commit(act plan.Action, c copied, dst string) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if _, ok := a.Lock.Variant(act.Variant); ok {
-		a.Lock.RemoveVariant(act.Variant)
-		if err := a.Lock.Save(a.LockPath); err != nil {
-			os.Remove(c.tmp)
-			return err
-		}
-	}
-	if err := os.Rename(c.tmp, dst); err != nil {
-		os.Remove(c.tmp)
-		return fmt.Errorf("putting %s in place: %w", act.Artifact, err)
-	}
-	if st, err := os.Stat(dst); err == nil {
-		a.Cache.Record(dst, st, c.sha256)
-	}
-	a.Lock.SetVariant(act.Variant, lockfile.Entry{
-		InputsHash: act.Inputs.Hash, Format: act.Spec.Format, Artifact: act.Artifact,
-		SHA256: c.sha256, Size: c.size, Inputs: act.Inputs.Inputs,
-	})
-	return a.Lock.Save(a.LockPath)
 }

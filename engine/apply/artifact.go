@@ -56,7 +56,7 @@ func hashInPlace(tmp string) (c copied, err error) {
 	if c.size, err = io.CopyBuffer(h, f, make([]byte, 1<<20)); err != nil {
 		return c, err
 	}
-	if err = f.Chmod(0o644); err != nil {
+	if err = f.Chmod(0o644 &^ atomicfile.Umask()); err != nil {
 		return c, err
 	}
 	if err = f.Sync(); err != nil {
@@ -88,7 +88,8 @@ func stageStream(in io.Reader, dst string) (c copied, err error) {
 	if err != nil {
 		return c, fmt.Errorf("copying artifact to %s: %w", dst, err)
 	}
-	if err = out.Chmod(0o644); err != nil {
+	// Artifacts honour the umask: under umask 077 they stay private.
+	if err = out.Chmod(0o644 &^ atomicfile.Umask()); err != nil {
 		return c, err
 	}
 	if err = out.Sync(); err != nil {

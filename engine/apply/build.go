@@ -9,40 +9,29 @@ import (
 	"strings"
 	"time"
 
-	"github.com/isoforge/isoforge/engine/lockfile"
-	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/render"
+	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 )
 
-// WorkDir is a variant's scratch directory.
-func WorkDir(cfgDir, variant string) string {
-	return filepath.Join(cfgDir, StateDir, "work", variant)
-}
-
-// LogPath is where a variant's full build log goes.
-func LogPath(cfgDir, variant string) string {
-	return filepath.Join(cfgDir, StateDir, "logs", variant+".log")
-}
-
 // build runs one variant on builder b and commits its artifact. The
 // caller reports the outcome: it may instead queue the variant again.
-func (a *Applier) build(ctx context.Context, b Builder, p lockfile.Pin, act plan.Action, o Options) Result {
+func (a *Applier) build(ctx context.Context, b Builder, act plan.Action, o Options) Result {
 	start := time.Now()
 	o = o.forBuilder(b.Name)
-	r := Result{Variant: act.Variant, Kind: act.Kind, Artifact: act.Artifact, LogPath: LogPath(a.Cfg.Dir, act.Variant), Builder: b.Name}
+	r := Result{Variant: act.Variant, Kind: act.Kind, Artifact: act.Artifact, LogPath: workspace.LogPath(a.Cfg.Dir, act.Variant), Builder: b.Name}
 	emit(o, Event{Type: EventStart, Variant: act.Variant, Reasons: act.Reasons})
-	err := a.runBuild(ctx, b.Runtime, p, act, o, &r)
+	err := a.runBuild(ctx, b.Runtime, b.nixpkgs, act, o, &r)
 	r.Duration = time.Since(start)
 	r.Err = err
 	r.Built = err == nil
 	return r
 }
 
-func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, p lockfile.Pin, act plan.Action, o Options, r *Result) error {
-	work := WorkDir(a.Cfg.Dir, act.Variant)
+func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, nixpkgs string, act plan.Action, o Options, r *Result) error {
+	work := workspace.WorkDir(a.Cfg.Dir, act.Variant)
 	defer os.RemoveAll(work)
 	if err := prepareWork(work, act.Module.Text); err != nil {
 		return err
@@ -54,7 +43,7 @@ func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, p lockfile.
 	defer log.Close()
 	dst := a.artifactFile(act.Artifact)
 	var c copied
-	cs, err := a.containerSpec(rt, p, act, work, o)
+	cs, err := a.containerSpec(rt, nixpkgs, act, work, o)
 	if err != nil {
 		return err
 	}
@@ -70,6 +59,11 @@ func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, p lockfile.
 		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary()}
 	}
 	if rt.SharesHostFS() {
+		// A bind-mounted configuration is read live: check nothing changed
+		// under the build. A remote builder got the hashed bytes copied in.
+		if err := a.checkSnapshot(ctx, act.Variant); err != nil {
+			return err
+		}
 		if c, err = stageLocal(work, dst); err != nil {
 			return err
 		}
@@ -114,38 +108,37 @@ func prepareWork(work string, rendered []byte) error {
 	return os.WriteFile(filepath.Join(work, "iso.nix"), rendered, 0o644)
 }
 
-// containerSpec is the least-privilege builder: the store in a named
-// volume, /dev/kvm only for formats that boot a VM. A local engine gets
-// the configuration and a local nixpkgs bind-mounted read-only and only
-// the work directory writable (measured faster than the archive API:
-// ../shared/README.md, 522 vs 327 MiB/s). A remote engine never
-// bind-mounts: the hashed inputs are copied in and the artifact out.
-func (a *Applier) containerSpec(rt runtimes.Runtime, p lockfile.Pin, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
+// containerSpec is the least-privilege builder: the store (holding the
+// verified nixpkgs at the store path nixpkgs) in a named volume, /dev/kvm
+// only for formats that boot a VM. A local engine gets the configuration
+// bind-mounted read-only and only the work directory writable (measured
+// faster than the archive API: ../shared/README.md, 522 vs 327 MiB/s for
+// 512 MiB). A remote engine never bind-mounts: the hashed inputs are
+// copied in and the artifact streamed out.
+func (a *Applier) containerSpec(rt runtimes.Runtime, nixpkgs string, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
 	f, _ := spec.LookupFormat(act.Spec.Format)
 	runID := o.RunID
 	cs := runtimes.ContainerSpec{
 		Name:        containerName(act.Variant, runID),
 		Image:       a.Cfg.Runtime.Image,
-		Command:     []string{"/bin/sh", "-c", BuildScript(f, NixpkgsArg(p), ScriptOptions{ShowTrace: o.ShowTrace})},
+		Command:     []string{"/bin/sh", "-c", BuildScript(f, nixpkgs, ScriptOptions{ShowTrace: o.ShowTrace})},
 		Env:         map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Volumes:     []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
 		Labels:      Labels(a.Cfg.Dir, act.Variant, runID),
 		MemoryBytes: int64(a.Cfg.Runtime.MemoryMiB) << 20,
-	}
-	local := ""
-	if p.Path != "" {
-		local = pin.LocalPath(a.Cfg.Dir, p.Path)
 	}
 	if rt.SharesHostFS() {
 		cs.Binds = []runtimes.Bind{
 			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},
 			{Source: work, Target: workMount},
 		}
-		if local != "" {
-			cs.Binds = append(cs.Binds, runtimes.Bind{Source: local, Target: nixpkgsMount, ReadOnly: true})
+		nested, err := nestedReadOnlyBinds(a.Cfg.Dir)
+		if err != nil {
+			return cs, fmt.Errorf("reading the mounts below the configuration directory: %w", err)
 		}
+		cs.Binds = append(cs.Binds, nested...)
 	} else {
-		cs.CopyIn = inputsTar(act, local)
+		cs.CopyIn = inputsTar(act)
 	}
 	if f.NeedsKVM {
 		// Only a local engine's /dev/kvm can be checked here; a remote

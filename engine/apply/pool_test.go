@@ -2,13 +2,17 @@ package apply_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/isoforge/isoforge/engine/apply"
+	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/workspace"
+	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/runtimes/fake"
 	"github.com/isoforge/isoforge/spec"
 )
@@ -47,9 +51,12 @@ func runPool(t *testing.T, dir string, builders []apply.Builder, ev *events) ([]
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	p, _, err := ws.Pin(ctx, nil, false)
+	p, _, err := ws.Pin(ctx, &pin.Resolver{}, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if p.NarHash == "" {
+		p.NarHash = testNarHash
 	}
 	pl, err := ws.Plan(p, plan.Options{})
 	if err != nil {
@@ -109,7 +116,8 @@ func TestPoolPrefersAStableBuilder(t *testing.T) {
 }
 
 func TestPoolRequeuesWhenAHostFails(t *testing.T) {
-	good, lost := &fake.Runtime{Delay: 20 * time.Millisecond}, &fake.Runtime{LoseHostAt: 1}
+	// Run 1 is the init container that fetches nixpkgs; run 2 is a build.
+	good, lost := &fake.Runtime{Delay: 20 * time.Millisecond}, &fake.Runtime{LoseHostAt: 2}
 	var ev events
 	results, err := runPool(t, setup(t, fleet6), []apply.Builder{{Name: "good", Runtime: good, Parallelism: 1}, {Name: "lost", Runtime: lost, Parallelism: 2}}, &ev)
 	if err != nil {
@@ -143,7 +151,7 @@ func TestPoolRequeuesWhenAHostFails(t *testing.T) {
 
 func TestPoolFailsWhenEveryHostIsLost(t *testing.T) {
 	var ev events
-	results, err := runPool(t, setup(t, config), []apply.Builder{{Name: "x", Runtime: &fake.Runtime{LoseHostAt: 1}, Parallelism: 1}, {Name: "y", Runtime: &fake.Runtime{LoseHostAt: 1}, Parallelism: 1}}, &ev)
+	results, err := runPool(t, setup(t, config), []apply.Builder{{Name: "x", Runtime: &fake.Runtime{LoseHostAt: 2}, Parallelism: 1}, {Name: "y", Runtime: &fake.Runtime{LoseHostAt: 2}, Parallelism: 1}}, &ev)
 	if err == nil {
 		t.Fatal("apply succeeded with every host lost")
 	}
@@ -155,5 +163,39 @@ func TestPoolFailsWhenEveryHostIsLost(t *testing.T) {
 	}
 	if failed != 3 {
 		t.Errorf("%d of 3 variants failed, want all", failed)
+	}
+}
+
+const withModule = `
+nixpkgs {
+  rev = "0123456789abcdef0123456789abcdef01234567"
+}
+variant "m" { modules = ["./module.nix"] }
+`
+
+// A remote builder gets the bytes the plan hashed, copied in: an edit
+// of the configuration during its build changes nothing it builds, so
+// the artifact matches its lock entry.
+func TestRemoteBuildShipsTheHashedBytes(t *testing.T) {
+	artifacts := map[bool][]byte{}
+	for _, edit := range []bool{false, true} {
+		dir := setup(t, withModule)
+		os.WriteFile(filepath.Join(dir, "module.nix"), []byte("{ ... }: { }\n"), 0o644)
+		rt := &fake.Runtime{During: func(runtimes.ContainerSpec) {
+			if edit {
+				os.WriteFile(filepath.Join(dir, "module.nix"), []byte("{ ... }: { networking.hostName = \"edited\"; }\n"), 0o644)
+			}
+		}}
+		if _, err := run(t, context.Background(), dir, rt, apply.Options{}); err != nil {
+			t.Fatalf("edit %v: %v", edit, err)
+		}
+		checkConsistent(t, dir)
+		artifacts[edit], _ = os.ReadFile(filepath.Join(dir, "out", "m.iso"))
+		if rt.Runs[len(rt.Runs)-1].Binds != nil {
+			t.Error("a remote build got bind mounts")
+		}
+	}
+	if len(artifacts[false]) == 0 || string(artifacts[false]) != string(artifacts[true]) {
+		t.Errorf("the build saw the edit made during it:\n%q\n%q", artifacts[false], artifacts[true])
 	}
 }

@@ -16,6 +16,9 @@ type Builder struct {
 	Name        string
 	Runtime     runtimes.Runtime
 	Parallelism int
+	// nixpkgs is the pinned nixpkgs' store path in this builder's store,
+	// set when the builder is readied.
+	nixpkgs string
 }
 
 // DefaultBuilder names the single builder of a configuration without

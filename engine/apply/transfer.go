@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/render"
 	"github.com/isoforge/isoforge/runtimes"
@@ -19,10 +20,10 @@ import (
 
 // inputsTar is the copy-in of a builder without the host's filesystem:
 // the configuration files the inputs hash covers (the bytes hashed, not
-// the live directory), the rendered iso.nix, an empty artifact directory
-// and, for a pin by path, the local nixpkgs. Entries are sorted and carry
-// no time or owner, so equal inputs give equal streams.
-func inputsTar(act plan.Action, nixpkgsDir string) func(w io.Writer) error {
+// the live directory), the rendered iso.nix and an empty artifact
+// directory. Entries are sorted and carry no time or owner, so equal
+// inputs give equal streams.
+func inputsTar(act plan.Action) func(w io.Writer) error {
 	return func(w io.Writer) error {
 		t := &tarWriter{tw: tar.NewWriter(w), dirs: map[string]bool{}}
 		names := slices.Sorted(func(yield func(string) bool) {
@@ -38,9 +39,19 @@ func inputsTar(act plan.Action, nixpkgsDir string) func(w io.Writer) error {
 		work := strings.TrimPrefix(workMount, "/")
 		t.file(work+"/iso.nix", act.Module.Text)
 		t.dir(work + "/artifact")
-		if nixpkgsDir != "" {
-			t.tree(nixpkgsDir, strings.TrimPrefix(nixpkgsMount, "/"))
+		if t.err != nil {
+			return t.err
 		}
+		return t.tw.Close()
+	}
+}
+
+// treeTar is the copy-in of a local nixpkgs checkout at target, leaving
+// out what its pin's NAR hash leaves out (VCS directories and the like).
+func treeTar(src, target string) func(w io.Writer) error {
+	return func(w io.Writer) error {
+		t := &tarWriter{tw: tar.NewWriter(w), dirs: map[string]bool{}}
+		t.tree(src, strings.TrimPrefix(target, "/"))
 		if t.err != nil {
 			return t.err
 		}
@@ -87,6 +98,12 @@ func (t *tarWriter) tree(src, prefix string) {
 		}
 		rel, _ := filepath.Rel(src, p)
 		name := path.Join(prefix, filepath.ToSlash(rel))
+		if rel != "." && pin.Excluded(d.Name()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
 		switch {
 		case d.IsDir():
 			t.dir(name)

@@ -11,6 +11,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -31,11 +33,23 @@ type Runtime struct {
 	Runs []runtimes.ContainerSpec
 	// MissingImage makes EnsureImage fail as a failed pull does.
 	MissingImage bool
+	// Local makes the fake a local engine (SharesHostFS): the engine then
+	// bind-mounts the work directory, and the fake writes the artifact
+	// into the one writable bind instead of the copy-out.
+	Local bool
 	// LoseHostAt makes the n-th Run (from 1) lose the host, as a killed
 	// remote engine does: that Run and every later call fail.
 	LoseHostAt int
 	gone       bool
-	running    map[string]runtimes.Container
+	// FetchFail makes the init container fail with this line.
+	FetchFail string
+	// ForeignVolume makes the store volume exist without isoforge's
+	// label, as another application's volume would.
+	ForeignVolume bool
+	// During runs inside each build, as something changing the host
+	// while a real builder runs would (an edit, a git checkout).
+	During  func(runtimes.ContainerSpec)
+	running map[string]runtimes.Container
 }
 
 // Register makes "fake" selectable by name.
@@ -55,9 +69,10 @@ func (f factory) Open(context.Context, runtimes.Endpoint) (runtimes.Runtime, err
 // Name implements runtimes.Runtime.
 func (r *Runtime) Name() string { return Name }
 
-// SharesHostFS implements runtimes.Runtime: the fake behaves as a remote
-// engine, so every file travels through CopyIn and CopyOut.
-func (r *Runtime) SharesHostFS() bool { return false }
+// SharesHostFS implements runtimes.Runtime: unless Local is set, the fake
+// behaves as a remote engine, so every file travels through CopyIn and
+// CopyOut.
+func (r *Runtime) SharesHostFS() bool { return r.Local }
 
 // errGone is a lost connection to the engine.
 var errGone = fmt.Errorf("%w: fake: connection to the engine lost", runtimes.ErrUnreachable)
@@ -103,7 +118,13 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	code, fails := r.Fail[cs.Labels[runtimes.LabelVariant]]
 	r.mu.Unlock()
 	defer func() { r.mu.Lock(); delete(r.running, cs.Name); r.mu.Unlock() }()
+	if cs.Labels[runtimes.LabelVariant] == InitVariant {
+		return r.fetch(cs, out)
+	}
 	out("stdout", "fake builder: "+cs.Labels[runtimes.LabelVariant])
+	if r.During != nil {
+		r.During(cs)
+	}
 	select {
 	case <-ctx.Done():
 		return -1, ctx.Err()
@@ -116,9 +137,30 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	return 0, writeArtifact(cs)
 }
 
+// InitVariant labels the init container that fetches nixpkgs.
+const InitVariant = "_init"
+
+// FakeSource is the store path the fake "fetches" nixpkgs to.
+const FakeSource = "/nix/store/00000000000000000000000000000000-source"
+
+// fetch plays the init container: it prints the marker line of
+// apply.FetchScript with a fake store path, or fails as a fetch with a
+// hash mismatch does when FetchFail is set.
+func (r *Runtime) fetch(cs runtimes.ContainerSpec, out runtimes.LineWriter) (int, error) {
+	if r.FetchFail != "" {
+		out("stderr", r.FetchFail)
+		return 1, nil
+	}
+	out("stdout", `isoforge-nixpkgs="`+FakeSource+`"`)
+	return 0, nil
+}
+
 // writeArtifact "builds": the artifact is the sha256 of the copied-in
 // tar stream, handed back as a one-file tar.
 func writeArtifact(cs runtimes.ContainerSpec) error {
+	if cs.CopyIn == nil && cs.CopyOut == nil {
+		return writeBound(cs)
+	}
 	if cs.CopyIn == nil || cs.CopyOut == nil {
 		return fmt.Errorf("fake: the engine neither copied inputs in nor asked for the artifact")
 	}
@@ -140,6 +182,25 @@ func writeArtifact(cs runtimes.ContainerSpec) error {
 		pw.CloseWithError(err)
 	}()
 	return runtimes.ReceiveReader(cs.CopyOut, pr)
+}
+
+// writeBound "builds" for a Local fake: the artifact, derived from the
+// specs' read-only binds' names, goes to artifact/ in the writable bind.
+func writeBound(cs runtimes.ContainerSpec) error {
+	h := sha256.New()
+	out := ""
+	for _, b := range cs.Binds {
+		if b.ReadOnly {
+			fmt.Fprintln(h, b.Target)
+		} else {
+			out = b.Source
+		}
+	}
+	if out == "" {
+		return fmt.Errorf("fake: a local build mounted no writable directory")
+	}
+	body := fmt.Sprintf("FAKE ISO %x\n", h.Sum(nil))
+	return os.WriteFile(filepath.Join(out, "artifact", "nixos.iso"), []byte(body), 0o444)
 }
 
 // Containers implements runtimes.Runtime.
@@ -175,11 +236,18 @@ func (r *Runtime) Remove(_ context.Context, id string) error {
 // Close implements runtimes.Runtime.
 func (r *Runtime) Close() error { return nil }
 
-// RunCount returns how many containers ran.
+// RunCount returns how many build containers ran (the init container
+// that fetches nixpkgs is not counted).
 func (r *Runtime) RunCount() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.Runs)
+	n := 0
+	for _, cs := range r.Runs {
+		if cs.Labels[runtimes.LabelVariant] != InitVariant {
+			n++
+		}
+	}
+	return n
 }
 
 // ImageExists implements runtimes.Runtime.
@@ -187,5 +255,8 @@ func (r *Runtime) ImageExists(context.Context, string) (bool, error) { return !r
 
 // Volume implements runtimes.Runtime.
 func (r *Runtime) Volume(context.Context, string) (runtimes.VolumeInfo, error) {
-	return runtimes.VolumeInfo{Exists: true}, nil
+	if r.ForeignVolume {
+		return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{"com.example.app": "db"}}, nil
+	}
+	return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{runtimes.LabelVolume: "nix-store"}}, nil
 }
