@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/isoforge/isoforge/engine/apply"
+	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/runtimes/runtimetest"
 )
 
@@ -182,7 +184,7 @@ func TestPoolSurvivesAKilledRemoteEngine(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			waitForRemote(t, h, remote)
+			waitForRemote(t, h, remote, dir)
 			b, _ := os.ReadFile(filepath.Join(h.State, pidFile))
 			pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
 			if pid <= 0 {
@@ -226,15 +228,19 @@ func TestPoolSurvivesAKilledRemoteEngine(t *testing.T) {
 	}
 }
 
-// waitForRemote polls until a build container of ours runs on the test host.
-func waitForRemote(t *testing.T, h runtimetest.SSHHost, e runtimetest.Engine) {
+// waitForRemote polls until a build container of dir (not its init
+// container) runs on the test host.
+func waitForRemote(t *testing.T, h runtimetest.SSHHost, e runtimetest.Engine, dir string) {
 	t.Helper()
+	abs, _ := filepath.Abs(dir)
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		out, _ := exec.Command("ssh", "-i", h.Key, "-o", "BatchMode=yes", "-o", "UserKnownHostsFile="+h.KnownHosts, h.User+"@"+h.Addr,
-			e.CLI()+" ps -q --filter label=io.isoforge.variant").Output()
-		if len(bytes.TrimSpace(out)) > 0 {
-			return
+			e.CLI()+" ps --format '{{.Names}}' --filter label="+runtimes.LabelConfig+"="+apply.ConfigID(abs)).Output()
+		for _, name := range strings.Fields(string(out)) {
+			if strings.HasPrefix(strings.TrimPrefix(name, "/"), "isoforge-v-") {
+				return
+			}
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
