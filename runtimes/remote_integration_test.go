@@ -70,7 +70,7 @@ func TestRemoteCopyInOut(t *testing.T) {
 		cs := shellSpec(t, "echo ready; sleep 1; mkdir -p /out && tr a-z A-Z < /isoforge/in/hello.txt > /out/result.txt")
 		cs.CopyIn = oneFileTar("isoforge/in/hello.txt", "hello over ssh\n")
 		got := map[string]string{}
-		cs.CopyOut = &runtimes.CopyOut{Path: "/out", Receive: readTar(got)}
+		cs.CopyOut = []*runtimes.CopyOut{{Path: "/out", Receive: readTar(got)}}
 		mounts := make(chan string, 1)
 		code, err := rt.Run(context.Background(), cs, func(_, line string) {
 			if line == "ready" {

@@ -48,7 +48,7 @@ type Runtime interface {
 	Volume(ctx context.Context, name string) (VolumeInfo, error)
 	// Run creates a container, unpacks spec.CopyIn into it, starts it,
 	// streams its output line by line to out, waits for it, hands
-	// spec.CopyOut the requested path when it exited with 0, and removes
+	// spec.CopyOut the requested paths when it exited with 0, and removes
 	// it. Cancelling ctx stops and removes
 	// the container. The returned code is the container's exit code.
 	Run(ctx context.Context, spec ContainerSpec, out LineWriter) (int, error)
@@ -95,8 +95,8 @@ type ContainerSpec struct {
 	// CopyIn, when set, writes a tar stream that is unpacked at / in the
 	// container before it starts. It may be called once per Run.
 	CopyIn func(w io.Writer) error
-	// CopyOut, when set, receives a path of the exited container.
-	CopyOut *CopyOut
+	// CopyOut receives paths of the exited container, in order.
+	CopyOut []*CopyOut
 	// PidsLimit caps the container's processes; 0 means DefaultPidsLimit.
 	// Every adapter also sets no-new-privileges on every container: no
 	// builder may gain privileges through setuid programs in its image.

@@ -26,6 +26,8 @@ type Config struct {
 	// Builders are the builder blocks in declaration order; empty means
 	// the single builder the runtime block describes.
 	Builders []Builder
+	// Cache is the cache block, or nil.
+	Cache *Cache
 	// Variants are the buildable variants, sorted by name. Abstract
 	// variants are resolved into their children and not listed.
 	Variants []Variant

@@ -49,6 +49,7 @@ var rootSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "locals"}, {Type: "nixpkgs"}, {Type: "runtime"}, {Type: "isoforge"}, {Type: "defaults"},
 	{Type: "variant", LabelNames: []string{"name"}},
 	{Type: "builder", LabelNames: []string{"name"}},
+	{Type: "cache"},
 }}
 
 // ConfigFiles lists the configuration files of dir, sorted.
@@ -272,6 +273,11 @@ func (d *decoder) decodeSettings() hcl.Diagnostics {
 	})
 	single("runtime", func(b *hcl.Block) hcl.Diagnostics { return decodeRuntimeBlock(b, d.ctx, &d.cfg.Runtime) })
 	single("isoforge", func(b *hcl.Block) hcl.Diagnostics { return decodeIsoforgeBlock(b, d.ctx, d.cfg) })
+	single("cache", func(b *hcl.Block) hcl.Diagnostics {
+		c, cDiags := decodeCacheBlock(b, d.ctx)
+		d.cfg.Cache = c
+		return cDiags
+	})
 	if len(d.blocks["nixpkgs"]) == 0 && d.nixpkgsPathOverride == "" {
 		diags = append(diags, errorDiag("Missing nixpkgs block",
 			"Say which nixpkgs to build with, e.g. nixpkgs { channel = \"nixos-24.11\" }; isoforge pins it in isos.lock.hcl.")...)

@@ -48,7 +48,7 @@ func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, nixpkgs str
 		return err
 	}
 	if !rt.SharesHostFS() {
-		cs.CopyOut = receiveArtifact(dst, &c)
+		cs.CopyOut = append([]*runtimes.CopyOut{receiveArtifact(dst, &c)}, cs.CopyOut...)
 	}
 	code, err := rt.Run(ctx, cs, log.Line)
 	if err != nil {
@@ -118,10 +118,14 @@ func prepareWork(work string, rendered []byte) error {
 func (a *Applier) containerSpec(rt runtimes.Runtime, nixpkgs string, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
 	f, _ := spec.LookupFormat(act.Spec.Format)
 	runID := o.RunID
+	caches, err := newCacheSetup(a.Cfg.Cache, rt.SharesHostFS())
+	if err != nil {
+		return runtimes.ContainerSpec{}, err
+	}
 	cs := runtimes.ContainerSpec{
 		Name:        containerName(act.Variant, runID),
 		Image:       a.Cfg.Runtime.Image,
-		Command:     []string{"/bin/sh", "-c", BuildScript(f, nixpkgs, ScriptOptions{ShowTrace: o.ShowTrace})},
+		Command:     []string{"/bin/sh", "-c", BuildScript(f, nixpkgs, ScriptOptions{ShowTrace: o.ShowTrace, Cache: caches.script})},
 		Env:         map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Volumes:     []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
 		Labels:      Labels(a.Cfg.Dir, act.Variant, runID),
@@ -137,8 +141,12 @@ func (a *Applier) containerSpec(rt runtimes.Runtime, nixpkgs string, act plan.Ac
 			return cs, fmt.Errorf("reading the mounts below the configuration directory: %w", err)
 		}
 		cs.Binds = append(cs.Binds, nested...)
+		cs.Binds = append(cs.Binds, caches.binds...)
 	} else {
-		cs.CopyIn = inputsTar(act)
+		cs.CopyIn = inputsTar(act, caches)
+		if out := caches.pushOut(); out != nil {
+			cs.CopyOut = append(cs.CopyOut, out)
+		}
 	}
 	if f.NeedsKVM {
 		// Only a local engine's /dev/kvm can be checked here; a remote

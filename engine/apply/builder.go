@@ -67,6 +67,8 @@ func narHex(sri string) (string, error) {
 type ScriptOptions struct {
 	// ShowTrace passes --show-trace (apply -show-trace).
 	ShowTrace bool
+	// Cache adds the cache block's substituters and the push.
+	Cache CacheOptions
 }
 
 // BuildScript is the exact shell script the builder container runs: the
@@ -84,6 +86,10 @@ func BuildScript(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
 		q(nixpkgsPath+"/nixos"), f.Attribute, workMount, q(nixpkgsPath), workMount)
 	if o.ShowTrace {
 		build += " --show-trace"
+	}
+	if c := o.Cache; len(c.Substituters) > 0 {
+		build += fmt.Sprintf(" --option extra-substituters %s --option extra-trusted-public-keys %s",
+			q(strings.Join(c.Substituters, " ")), q(strings.Join(c.TrustedKeys, " ")))
 	}
 	lines := []string{
 		"set -eu",
@@ -105,7 +111,25 @@ func BuildScript(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
 		`echo "isoforge: copying $artifact"`,
 		fmt.Sprintf(`cp -L "$artifact" %s/artifact/ && chmod 0644 %s/artifact/*`, workMount, workMount),
 	}
+	if o.Cache.PushTo != "" {
+		lines = append(lines, pushLines(o.Cache)...)
+	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// pushLines sign and copy the build closure, build-time outputs included
+// (nix-store -qR --include-outputs of the result's derivation), to the
+// push cache with an explicit nix copy: post-build-hook gets no paths on
+// Nix 2.8 (NixOS/nix#6446). The .drv files stay out: nix copy takes a
+// .drv argument as "build its outputs". A failed push fails the build, so apply never
+// reports a push it did not make.
+func pushLines(c CacheOptions) []string {
+	return []string{
+		"echo " + shellQuote("isoforge: pushing the build closure to "+c.Display),
+		// Outputs only: nix copy would build a .drv argument's outputs.
+		`closure=$(nix-store -qR --include-outputs $(nix-store -qd "$result") | grep -v '\.drv$')`,
+		fmt.Sprintf(`nix --extra-experimental-features nix-command copy --to %s $closure || { echo %s >&2; exit 1; }`, shellQuote(c.PushTo), shellQuote("isoforge: pushing to "+c.Display+" failed")),
+	}
 }
 
 func shellQuote(s string) string {

@@ -23,7 +23,7 @@ import (
 // the live directory), the rendered iso.nix and an empty artifact
 // directory. Entries are sorted and carry no time or owner, so equal
 // inputs give equal streams.
-func inputsTar(act plan.Action) func(w io.Writer) error {
+func inputsTar(act plan.Action, caches cacheSetup) func(w io.Writer) error {
 	return func(w io.Writer) error {
 		t := &tarWriter{tw: tar.NewWriter(w), dirs: map[string]bool{}}
 		names := slices.Sorted(func(yield func(string) bool) {
@@ -39,6 +39,7 @@ func inputsTar(act plan.Action) func(w io.Writer) error {
 		work := strings.TrimPrefix(workMount, "/")
 		t.file(work+"/iso.nix", act.Module.Text)
 		t.dir(work + "/artifact")
+		caches.addTo(t)
 		if t.err != nil {
 			return t.err
 		}

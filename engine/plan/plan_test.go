@@ -233,3 +233,38 @@ func TestHashIgnoresCheckoutLocation(t *testing.T) {
 		t.Errorf("the inputs hash depends on where the configuration lives: %v", hashes)
 	}
 }
+
+// Where builds run and where bytes come from are not inputs: builder
+// blocks and the cache block change no inputs hash.
+func TestBuildersAndCacheAreNotInputs(t *testing.T) {
+	base := `nixpkgs { rev = "0123456789abcdef0123456789abcdef01234567" }
+variant "a" { hostname = "a" }
+`
+	extra := `builder "rack1" {
+  engine      = "podman"
+  host        = "ssh://builder@rack1.example:22/run/podman/podman.sock"
+  parallelism = 4
+}
+cache {
+  substituters        = ["https://cache.example.org/fleet", "file:///srv/nix-cache"]
+  trusted_public_keys = ["fleet-1:` + strings.Repeat("A", 43) + `="]
+  push_to             = "file:///srv/nix-cache"
+  secret_key_file     = "/run/secrets/cache-key"
+}
+`
+	hashes := map[string]string{}
+	for name, src := range map[string]string{"plain": base, "pool and cache": base + extra} {
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{"isos.hcl": src})
+		cfg := loadConfig(t, dir)
+		v, _ := cfg.Variant("a")
+		_, res, err := plan.Inputs(cfg, v, lockfile.Pin{Rev: "0123456789abcdef0123456789abcdef01234567"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hashes[name] = res.Hash
+	}
+	if hashes["plain"] != hashes["pool and cache"] {
+		t.Errorf("builder and cache blocks changed the inputs hash: %v", hashes)
+	}
+}

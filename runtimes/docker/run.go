@@ -38,8 +38,11 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		if res.Error != nil && res.Error.Message != "" {
 			return int(res.StatusCode), fmt.Errorf("docker: container failed: %s", res.Error.Message)
 		}
-		if res.StatusCode == 0 && cs.CopyOut != nil {
-			if err := r.copyOut(ctx, created.ID, cs.CopyOut); err != nil {
+		for _, out := range cs.CopyOut {
+			if res.StatusCode != 0 {
+				break
+			}
+			if err := r.copyOut(ctx, created.ID, out); err != nil {
 				return -1, err
 			}
 		}

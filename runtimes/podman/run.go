@@ -46,8 +46,11 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return -1, fmt.Errorf("podman: waiting for container: %w", err)
 	}
 	runtimes.WaitForLogs(attached)
-	if code == 0 && cs.CopyOut != nil {
-		if err := copyOut(c, created.ID, cs.CopyOut); err != nil {
+	for _, out := range cs.CopyOut {
+		if code != 0 {
+			break
+		}
+		if err := copyOut(c, created.ID, out); err != nil {
 			return -1, err
 		}
 	}

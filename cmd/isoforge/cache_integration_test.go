@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/isoforge/isoforge/runtimes/runtimetest"
+)
+
+// cacheFleet is one variant built by builder "local" or "h2" with a
+// store volume of its own and the given cache block.
+func cacheFleet(t *testing.T, h runtimetest.SSHHost, local, remote runtimetest.Engine, token, volume, cache string) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := fmt.Sprintf(`nixpkgs { path = "unused" }
+runtime { nix_volume = %q }
+builder "local" {
+  engine = %q
+  host   = %q
+}
+builder "h2" {
+  engine      = %q
+  host        = %q
+  identity    = %q
+  known_hosts = %q
+}
+variant "cached" { hostname = "cached-%s" }
+%s
+`, volume, local.Name, local.Host, remote.Name, remote.Host, h.Key, h.KnownHosts, token, cache)
+	os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(src), 0o644)
+	return dir
+}
+
+// TestBinaryCacheAcrossBuilders: builder h2 builds and pushes to a
+// file:// cache on this machine (its NARs copied out through the engine
+// API); builder local, with an empty store volume, substitutes instead
+// of building; with a wrong public key it builds, with Nix's warning.
+func TestBinaryCacheAcrossBuilders(t *testing.T) {
+	h := runtimetest.RemoteHost(t)
+	local := runtimetest.Engines(t)[0]
+	var remote runtimetest.Engine
+	for _, e := range h.Engines {
+		if e.Name == local.Name {
+			remote = e
+		}
+	}
+	keys := t.TempDir()
+	if out, err := exec.Command("nix-store", "--generate-binary-cache-key", "isoforge-test-1", keys+"/sec", keys+"/pub").CombinedOutput(); err != nil {
+		t.Fatalf("generating a cache key: %v %s", err, out)
+	}
+	pub, _ := os.ReadFile(keys + "/pub")
+	cacheDir := filepath.Join(t.TempDir(), "nix-cache")
+	block := func(key string) string {
+		return fmt.Sprintf("cache {\n  substituters = [%q]\n  trusted_public_keys = [%q]\n  push_to = %q\n  secret_key_file = %q\n}\n",
+			"file://"+cacheDir, key, "file://"+cacheDir, keys+"/sec")
+	}
+	token := newRunID()
+	volumes := []string{"isoforge-test-cache-a-" + token, "isoforge-test-cache-b-" + token, "isoforge-test-cache-c-" + token}
+	t.Cleanup(func() {
+		for _, v := range volumes {
+			runtimetest.RemoveVolume(local, v)
+			h.Run(t, remote.CLI()+" volume rm -f "+v+" >/dev/null 2>&1 || true")
+		}
+	})
+	apply := func(dir, builder string) string {
+		out, err := poolCmd(t, dir, "apply", "-json", "-builder", builder).CombinedOutput()
+		if err != nil {
+			t.Fatalf("apply -builder %s: %v\n%s", builder, err, out)
+		}
+		return string(out)
+	}
+	first := apply(cacheFleet(t, h, local, remote, token, volumes[0], block(strings.TrimSpace(string(pub)))), "h2")
+	if !strings.Contains(first, "building '") || !strings.Contains(first, "pushing the build closure to file://"+cacheDir) {
+		t.Fatalf("the first build did not build and push:\n%s", first)
+	}
+	if narinfos, _ := filepath.Glob(filepath.Join(cacheDir, "*.narinfo")); len(narinfos) == 0 {
+		t.Fatal("no narinfo reached the file:// cache on this machine")
+	}
+	second := apply(cacheFleet(t, h, local, remote, token, volumes[1], block(strings.TrimSpace(string(pub)))), "local")
+	if strings.Contains(second, "building '") || !strings.Contains(second, "from 'file:///isoforge/cache/0'") {
+		t.Errorf("builder local with an empty store built instead of substituting:\n%s", second)
+	}
+	wrong := "wrong-1:" + strings.Repeat("A", 43) + "="
+	third := apply(cacheFleet(t, h, local, remote, token, volumes[2], block(wrong)), "local")
+	if !strings.Contains(third, "building '") || !strings.Contains(third, "is not signed by any of the keys") {
+		t.Errorf("with a wrong key the build did not fall back to building with a warning:\n%s", third)
+	}
+}
