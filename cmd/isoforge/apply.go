@@ -21,6 +21,7 @@ type applyFlags struct {
 	prune       bool
 	onError     string
 	showTrace   bool
+	lockOut     string
 }
 
 func newApplyCmd(s *streams, g *globals) *cobra.Command {
@@ -46,6 +47,7 @@ Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 	cmd.Flags().IntVar(&af.parallelism, "parallelism", 0, "builds at once (default: runtime.parallelism in isos.hcl, else 2)")
 	cmd.Flags().BoolVar(&af.prune, "prune", false, "delete the artifacts of variants removed from isos.hcl")
 	cmd.Flags().StringVar(&af.onError, "on-error", "continue", "when a build fails: continue (finish the others) or abort (cancel all)")
+	cmd.Flags().StringVar(&af.lockOut, "lock-out", "", "also write the lock entries this run built to `FILE` (a CI job's fragment for 'isoforge lock merge'; needs the nixpkgs pin committed in isos.lock.hcl)")
 	cmd.Flags().BoolVar(&af.showTrace, "show-trace", false, "pass --show-trace to nix-build: Nix's full evaluation trace in build errors")
 	return cmd
 }
@@ -64,6 +66,11 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	pl, _, err := computePlan(ctx, ws, af.options())
 	if err != nil {
 		return err
+	}
+	if af.lockOut != "" {
+		if err := checkCommittedPin(ws, pl); err != nil {
+			return err
+		}
 	}
 	if pl.HasChanges() {
 		if pl.Pin, err = completePin(ctx, s, pl.Pin); err != nil {
@@ -86,6 +93,11 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 		RunID: newRunID(), Events: view.Event, ShowTrace: af.showTrace,
 	})
 	view.Summary(results, err)
+	if af.lockOut != "" && ctx.Err() == nil {
+		if ferr := writeFragment(af.lockOut, ws, pl.Pin, results); ferr != nil {
+			return &exitError{code: exitError1, err: ferr}
+		}
+	}
 	return applyExit(ctx.Err(), err)
 }
 

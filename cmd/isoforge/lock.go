@@ -56,5 +56,6 @@ for the archives (<base>/<rev>.tar.gz).`,
 	}
 	cf.register(cmd)
 	cmd.Flags().BoolVar(&update, "update", false, "resolve the channel again even if it is pinned")
+	cmd.AddCommand(newLockMergeCmd(s, g))
 	return cmd
 }

@@ -105,6 +105,18 @@ type planJSONDoc struct {
 	Summary  map[string]int `json:"summary"`
 	Changes  bool           `json:"changes"`
 	Resolved bool           `json:"nixpkgs_newly_resolved"`
+	// Matrix lists the variants to build in the shape GitHub Actions'
+	// strategy.matrix takes as is (docs/ci.md).
+	Matrix matrixJSON `json:"matrix"`
+}
+
+type matrixJSON struct {
+	Include []matrixEntry `json:"include"`
+}
+
+type matrixEntry struct {
+	Variant    string `json:"variant"`
+	InputsHash string `json:"inputs_hash"`
 }
 
 type pinJSON struct {
@@ -125,7 +137,8 @@ type actionJSON struct {
 }
 
 func planJSON(pl *plan.Plan, resolved bool) planJSONDoc {
-	doc := planJSONDoc{Nixpkgs: pinJSON(pl.Pin), Summary: map[string]int{}, Changes: pl.HasChanges(), Resolved: resolved, Actions: []actionJSON{}}
+	doc := planJSONDoc{Nixpkgs: pinJSON(pl.Pin), Summary: map[string]int{}, Changes: pl.HasChanges(), Resolved: resolved, Actions: []actionJSON{},
+		Matrix: matrixJSON{Include: []matrixEntry{}}}
 	for k, n := range pl.Counts() {
 		doc.Summary[string(k)] = n
 	}
@@ -136,6 +149,9 @@ func planJSON(pl *plan.Plan, resolved bool) planJSONDoc {
 		}
 		doc.Actions = append(doc.Actions, actionJSON{Variant: a.Variant, Action: string(a.Kind), Reasons: reasons,
 			Drift: a.Drift, Artifact: a.Artifact, InputsHash: a.Inputs.Hash})
+		if a.Builds() {
+			doc.Matrix.Include = append(doc.Matrix.Include, matrixEntry{Variant: a.Variant, InputsHash: a.Inputs.Hash})
+		}
 	}
 	return doc
 }
