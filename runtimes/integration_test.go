@@ -38,7 +38,7 @@ func (l *lines) write(_, line string) {
 	l.times = append(l.times, time.Now())
 }
 
-func shellSpec(t *testing.T, script string) runtimes.ContainerSpec {
+func shellSpec(t testing.TB, script string) runtimes.ContainerSpec {
 	id := runID()
 	return runtimes.ContainerSpec{
 		Name: "isoforge-" + id, Image: runtimetest.BuilderImage(t), Command: []string{"/bin/sh", "-c", script},

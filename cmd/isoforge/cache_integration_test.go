@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,5 +92,77 @@ func TestBinaryCacheAcrossBuilders(t *testing.T) {
 	third := apply(cacheFleet(t, h, local, remote, token, volumes[2], block(wrong)), "local")
 	if !strings.Contains(third, "building '") || !strings.Contains(third, "is not signed by any of the keys") {
 		t.Errorf("with a wrong key the build did not fall back to building with a warning:\n%s", third)
+	}
+}
+
+// putServer is a TEST DOUBLE HTTP binary cache: GET serves dir, PUT
+// writes into it (what `nix copy --to http://…` does). It listens on the
+// test host's veth address on this machine, which both builders reach.
+func putServer(t *testing.T, addr, dir string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
+		switch r.Method {
+		case http.MethodPut:
+			os.MkdirAll(filepath.Dir(name), 0o755)
+			b, _ := io.ReadAll(r.Body)
+			if err := os.WriteFile(name, b, 0o644); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+		case http.MethodGet, http.MethodHead:
+			http.ServeFile(w, r, name)
+		default:
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		}
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// TestHTTPBinaryCache: h2 pushes to an HTTP cache with PUT, local
+// substitutes from it with an empty store.
+func TestHTTPBinaryCache(t *testing.T) {
+	h := runtimetest.RemoteHost(t)
+	local := runtimetest.Engines(t)[0]
+	var remote runtimetest.Engine
+	for _, e := range h.Engines {
+		if e.Name == local.Name {
+			remote = e
+		}
+	}
+	keys := t.TempDir()
+	if out, err := exec.Command("nix-store", "--generate-binary-cache-key", "isoforge-test-1", keys+"/sec", keys+"/pub").CombinedOutput(); err != nil {
+		t.Fatalf("generating a cache key: %v %s", err, out)
+	}
+	pub, _ := os.ReadFile(keys + "/pub")
+	// The host side of the test host's veth pair (scripts/test-host.sh).
+	url := putServer(t, "10.231.0.1", t.TempDir())
+	block := fmt.Sprintf("cache {\n  substituters = [%q]\n  trusted_public_keys = [%q]\n  push_to = %q\n  secret_key_file = %q\n}\n",
+		url, strings.TrimSpace(string(pub)), url, keys+"/sec")
+	token := newRunID()
+	volumes := []string{"isoforge-test-http-a-" + token, "isoforge-test-http-b-" + token}
+	t.Cleanup(func() {
+		runtimetest.RemoveVolume(local, volumes[1])
+		h.Run(t, remote.CLI()+" volume rm -f "+volumes[0]+" >/dev/null 2>&1 || true")
+	})
+	run := func(dir, builder string) string {
+		out, err := poolCmd(t, dir, "apply", "-json", "-builder", builder).CombinedOutput()
+		if err != nil {
+			t.Fatalf("apply -builder %s: %v\n%s", builder, err, out)
+		}
+		return string(out)
+	}
+	first := run(cacheFleet(t, h, local, remote, token, volumes[0], block), "h2")
+	if !strings.Contains(first, "building '") || !strings.Contains(first, "pushing the build closure to "+url) {
+		t.Fatalf("h2 did not build and push:\n%s", first)
+	}
+	second := run(cacheFleet(t, h, local, remote, token, volumes[1], block), "local")
+	if strings.Contains(second, "building '") || !strings.Contains(second, "from '"+url+"'") {
+		t.Errorf("local with an empty store built instead of substituting from %s:\n%s", url, second)
 	}
 }

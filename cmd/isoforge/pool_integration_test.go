@@ -55,7 +55,7 @@ builder "h2" {
 
 // poolCmd runs isoforge in dir with the TEST DOUBLE image and stand-in,
 // without -runtime or -host (the builder blocks say where to build).
-func poolCmd(t *testing.T, dir string, args ...string) *exec.Cmd {
+func poolCmd(t testing.TB, dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command(isoforgeBin(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "ISOFORGE_IMAGE="+runtimetest.BuilderImage(t), "ISOFORGE_NIXPKGS_PATH="+runtimetest.StandinPath(t), "NO_COLOR=1")
@@ -245,4 +245,28 @@ func waitForRemote(t *testing.T, h runtimetest.SSHHost, e runtimetest.Engine, di
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatal("no build container started on the test host")
+}
+
+// TestDoctorPerBuilder: doctor reports each builder block, and for the
+// remote one KVM and free space on that host.
+func TestDoctorPerBuilder(t *testing.T) {
+	h := runtimetest.RemoteHost(t)
+	local := runtimetest.Engines(t)[0]
+	remote := h.Engines[0]
+	for _, e := range h.Engines {
+		if e.Name == local.Name {
+			remote = e
+		}
+	}
+	dir := poolFleet(t, h, local, remote, 0, newRunID(), true)
+	out, err := poolCmd(t, dir, "doctor").CombinedOutput()
+	if err != nil {
+		t.Fatalf("doctor: %v\n%s", err, out)
+	}
+	for _, want := range []string{"local    ok: version", "h2       ok: version", "disk on the builder's host:", "/dev/kvm on the builder's host:"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, out)
+		}
+	}
+	t.Logf("%s", out)
 }
