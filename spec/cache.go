@@ -39,7 +39,7 @@ var cacheSchemes = []string{"file", "http", "https", "s3", "ssh", "ssh-ng"}
 
 var publicKeyRe = regexp.MustCompile(`^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$`)
 
-func decodeCacheBlock(b *hcl.Block, ctx *hcl.EvalContext) (*Cache, hcl.Diagnostics) {
+func decodeCacheBlock(b *hcl.Block, ctx *hcl.EvalContext, vars map[string]*variable) (*Cache, hcl.Diagnostics) {
 	c := &Cache{Range: b.DefRange}
 	content, diags := b.Body.Content(cacheSchema)
 	attr := content.Attributes
@@ -70,6 +70,9 @@ func decodeCacheBlock(b *hcl.Block, ctx *hcl.EvalContext) (*Cache, hcl.Diagnosti
 			})
 		}
 	}
+	if a := attr["secret_key_file"]; a != nil {
+		diags = append(diags, checkUserGiven(a, vars)...)
+	}
 	if a := attr["secret_key_file"]; a != nil && c.SecretKeyFile != "" && !filepath.IsAbs(c.SecretKeyFile) && !strings.HasPrefix(c.SecretKeyFile, "~/") {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Relative secret_key_file", Subject: a.Expr.Range().Ptr(),
@@ -77,6 +80,24 @@ func decodeCacheBlock(b *hcl.Block, ctx *hcl.EvalContext) (*Cache, hcl.Diagnosti
 		})
 	}
 	return c, diags
+}
+
+// checkUserGiven requires secret_key_file to be a sensitive variable
+// without a default: its value then comes from the user running isoforge
+// (-var, -var-file, ISOFORGE_VAR_*), never from the repository, so an
+// untrusted configuration cannot sign its builds with a key it names.
+func checkUserGiven(a *hcl.Attribute, vars map[string]*variable) hcl.Diagnostics {
+	if tr, diags := hcl.AbsTraversalForExpr(a.Expr); !diags.HasErrors() && len(tr) == 2 && tr.RootName() == "var" {
+		if step, ok := tr[1].(hcl.TraverseAttr); ok {
+			if v := vars[step.Name]; v != nil && v.Sensitive && v.Default == cty.NilVal {
+				return nil
+			}
+		}
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError, Summary: "secret_key_file must be a sensitive variable", Subject: a.Expr.Range().Ptr(),
+		Detail: "Write secret_key_file = var.NAME, with variable \"NAME\" { sensitive = true } and no default, and give the key's path with -var NAME=PATH or ISOFORGE_VAR_NAME: a signing key is never named by the configuration itself.",
+	}}
 }
 
 func checkCacheURL(u string, a *hcl.Attribute) hcl.Diagnostics {

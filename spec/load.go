@@ -170,6 +170,9 @@ type decoder struct {
 	// addSource registers a module file's bytes so diagnostics in it
 	// print a snippet.
 	addSource func(name string, src []byte)
+	// vars are the declared variables, for checks of where a value
+	// comes from.
+	vars map[string]*variable
 }
 
 // source returns the bytes of a parsed configuration file, or nil.
@@ -182,6 +185,7 @@ func (d *decoder) source(name string) []byte {
 
 func (d *decoder) decode(opts Options, parse func(string) (*hcl.File, hcl.Diagnostics)) hcl.Diagnostics {
 	vars, diags := d.decodeVariables()
+	d.vars = vars
 	vals, vDiags := variableValues(vars, opts, d.fnCtx, parse)
 	diags = append(diags, vDiags...)
 	if diags.HasErrors() {
@@ -274,7 +278,7 @@ func (d *decoder) decodeSettings() hcl.Diagnostics {
 	single("runtime", func(b *hcl.Block) hcl.Diagnostics { return decodeRuntimeBlock(b, d.ctx, &d.cfg.Runtime) })
 	single("isoforge", func(b *hcl.Block) hcl.Diagnostics { return decodeIsoforgeBlock(b, d.ctx, d.cfg) })
 	single("cache", func(b *hcl.Block) hcl.Diagnostics {
-		c, cDiags := decodeCacheBlock(b, d.ctx)
+		c, cDiags := decodeCacheBlock(b, d.ctx, d.vars)
 		d.cfg.Cache = c
 		return cDiags
 	})

@@ -57,10 +57,11 @@ func TestBinaryCacheAcrossBuilders(t *testing.T) {
 		t.Fatalf("generating a cache key: %v %s", err, out)
 	}
 	pub, _ := os.ReadFile(keys + "/pub")
+	t.Setenv("ISOFORGE_VAR_cache_key", keys+"/sec")
 	cacheDir := filepath.Join(t.TempDir(), "nix-cache")
 	block := func(key string) string {
-		return fmt.Sprintf("cache {\n  substituters = [%q]\n  trusted_public_keys = [%q]\n  push_to = %q\n  secret_key_file = %q\n}\n",
-			"file://"+cacheDir, key, "file://"+cacheDir, keys+"/sec")
+		return fmt.Sprintf("variable \"cache_key\" { sensitive = true }\ncache {\n  substituters = [%q]\n  trusted_public_keys = [%q]\n  push_to = %q\n  secret_key_file = var.cache_key\n}\n",
+			"file://"+cacheDir, key, "file://"+cacheDir)
 	}
 	token := newRunID()
 	volumes := []string{"isoforge-test-cache-a-" + token, "isoforge-test-cache-b-" + token, "isoforge-test-cache-c-" + token}
@@ -140,10 +141,11 @@ func TestHTTPBinaryCache(t *testing.T) {
 		t.Fatalf("generating a cache key: %v %s", err, out)
 	}
 	pub, _ := os.ReadFile(keys + "/pub")
+	t.Setenv("ISOFORGE_VAR_cache_key", keys+"/sec")
 	// The host side of the test host's veth pair (scripts/test-host.sh).
 	url := putServer(t, "10.231.0.1", t.TempDir())
-	block := fmt.Sprintf("cache {\n  substituters = [%q]\n  trusted_public_keys = [%q]\n  push_to = %q\n  secret_key_file = %q\n}\n",
-		url, strings.TrimSpace(string(pub)), url, keys+"/sec")
+	block := fmt.Sprintf("variable \"cache_key\" { sensitive = true }\ncache {\n  substituters = [%q]\n  trusted_public_keys = [%q]\n  push_to = %q\n  secret_key_file = var.cache_key\n}\n",
+		url, strings.TrimSpace(string(pub)), url)
 	token := newRunID()
 	volumes := []string{"isoforge-test-http-a-" + token, "isoforge-test-http-b-" + token}
 	t.Cleanup(func() {

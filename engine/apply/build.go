@@ -142,11 +142,12 @@ func (a *Applier) containerSpec(rt runtimes.Runtime, nixpkgs string, act plan.Ac
 		}
 		cs.Binds = append(cs.Binds, nested...)
 		cs.Binds = append(cs.Binds, caches.binds...)
+		cs.CopyIn = caches.tar()
 	} else {
 		cs.CopyIn = inputsTar(act, caches)
-		if out := caches.pushOut(); out != nil {
-			cs.CopyOut = append(cs.CopyOut, out)
-		}
+	}
+	if out := caches.pushOut(); out != nil {
+		cs.CopyOut = append(cs.CopyOut, out)
 	}
 	if f.NeedsKVM {
 		// Only a local engine's /dev/kvm can be checked here; a remote

@@ -37,9 +37,12 @@ type CacheOptions struct {
 }
 
 // cacheSetup is how one build reaches the cache block's caches. A file://
-// cache is a directory on this machine: a local engine bind-mounts it; a
-// remote one gets it copied in, and what it pushes is copied out and
-// merged into the directory before the build counts as done.
+// cache is a directory on this machine; no engine, local or remote, ever
+// mounts it: its cache files (nix-cache-info, *.narinfo, nar/*) are
+// copied in, and what the build pushed is copied out and merged into it
+// (new files only) before the build counts as done. A build, whose Nix
+// code comes from the repository, can thus neither rewrite the NARs
+// already there nor read anything else of this machine.
 type cacheSetup struct {
 	script CacheOptions
 	binds  []runtimes.Bind
@@ -63,12 +66,13 @@ func newCacheSetup(c *spec.Cache, local bool) (cacheSetup, error) {
 		}
 		target := cacheMount + "/" + strconv.Itoa(i)
 		s.script.Substituters = append(s.script.Substituters, "file://"+target)
-		if _, err := os.Stat(dir); err != nil {
-			continue // an empty cache: nothing to substitute yet
+		exists, err := isCacheDir(dir)
+		if err != nil {
+			return s, err
 		}
-		// Writable: Nix 2.8 drops a file:// store whose directory it cannot
-		// create its subdirectories in ("Read-only file system").
-		s.mount(local, dir, target, false)
+		if exists {
+			s.in[target] = dir
+		}
 	}
 	if c.PushTo == "" {
 		return s, nil
@@ -80,18 +84,20 @@ func newCacheSetup(c *spec.Cache, local bool) (cacheSetup, error) {
 	if _, err := os.Stat(key); err != nil {
 		return s, fmt.Errorf("cache secret_key_file: %w (create one with nix-store --generate-binary-cache-key)", err)
 	}
-	s.mount(local, key, keyMount, true)
+	if local {
+		s.binds = append(s.binds, runtimes.Bind{Source: key, Target: keyMount, ReadOnly: true})
+	} else {
+		s.in[keyMount] = key
+	}
 	url := c.PushTo
 	if dir, isFile := strings.CutPrefix(c.PushTo, "file://"); isFile {
+		if _, err := isCacheDir(dir); err != nil {
+			return s, err
+		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return s, fmt.Errorf("creating the push_to cache directory: %w", err)
 		}
-		url = "file://" + pushMount
-		if local {
-			s.binds = append(s.binds, runtimes.Bind{Source: dir, Target: pushMount})
-		} else {
-			s.pushDir = dir
-		}
+		url, s.pushDir = "file://"+pushMount, dir
 	}
 	sep := "?"
 	if strings.Contains(url, "?") {
@@ -101,27 +107,77 @@ func newCacheSetup(c *spec.Cache, local bool) (cacheSetup, error) {
 	return s, nil
 }
 
-func (s *cacheSetup) mount(local bool, src, target string, ro bool) {
-	if local {
-		s.binds = append(s.binds, runtimes.Bind{Source: src, Target: target, ReadOnly: ro})
-		return
+// isCacheDir reports whether a file:// cache directory exists; one that
+// exists must be a Nix binary cache (hold nix-cache-info), so a
+// configuration cannot have isoforge ship or write any other directory.
+func isCacheDir(dir string) (bool, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
 	}
-	s.in[target] = src
+	if err != nil {
+		return false, fmt.Errorf("reading the file:// cache %s: %w", dir, err)
+	}
+	if len(entries) == 0 {
+		return false, nil
+	}
+	if st, err := os.Lstat(filepath.Join(dir, "nix-cache-info")); err != nil || !st.Mode().IsRegular() {
+		return false, fmt.Errorf("file://%s is not a Nix binary cache (it has no nix-cache-info): name an empty or new directory, or an existing cache", dir)
+	}
+	return true, nil
 }
 
-// addTo puts a remote build's cache files into its copy-in and asks for
-// what it pushed.
+// tar is the copy-in of a local build's cache files, or nil when it has
+// none (a remote build's go with its inputs, in inputsTar).
+func (s cacheSetup) tar() func(w io.Writer) error {
+	if len(s.in) == 0 && s.pushDir == "" {
+		return nil
+	}
+	return func(w io.Writer) error {
+		t := &tarWriter{tw: tar.NewWriter(w), dirs: map[string]bool{}}
+		s.addTo(t)
+		if t.err != nil {
+			return t.err
+		}
+		return t.tw.Close()
+	}
+}
+
+// addTo puts the build's cache files and signing key into its copy-in.
 func (s cacheSetup) addTo(t *tarWriter) {
 	for target, src := range s.in {
 		name := strings.TrimPrefix(target, "/")
-		if st, err := os.Stat(src); err == nil && st.IsDir() {
-			t.tree(src, name)
-		} else {
+		if target == keyMount {
 			t.copyFile(src, name)
+		} else {
+			t.cacheFiles(src, name)
 		}
 	}
 	if s.pushDir != "" {
 		t.dir(strings.TrimPrefix(pushMount, "/"))
+	}
+}
+
+// cacheFiles adds the regular files of a binary cache's layout: its
+// nix-cache-info, *.narinfo and nar/*. Nothing else of the directory
+// (and no symlink) is read.
+func (t *tarWriter) cacheFiles(dir, prefix string) {
+	t.dir(prefix)
+	for _, sub := range []string{".", "nar"} {
+		if st, err := os.Lstat(filepath.Join(dir, sub)); err != nil || !st.IsDir() {
+			continue
+		}
+		entries, err := os.ReadDir(filepath.Join(dir, sub))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			n := e.Name()
+			top := sub == "." && (n == "nix-cache-info" || strings.HasSuffix(n, ".narinfo"))
+			if e.Type().IsRegular() && (top || sub == "nar") && !strings.HasPrefix(n, atomicfile.TempPrefix) {
+				t.copyFile(filepath.Join(dir, sub, n), path.Join(prefix, sub, n))
+			}
+		}
 	}
 }
 
@@ -134,8 +190,9 @@ func (s cacheSetup) pushOut() *runtimes.CopyOut {
 	return &runtimes.CopyOut{Path: pushMount, Receive: func(r io.Reader) error { return mergeCache(r, s.pushDir) }}
 }
 
-// mergeCache adds the files of a pushed cache to dir. Cache files are
-// named by content, so a file already there is kept; a new one is written
+// mergeCache adds the files of a pushed cache to dir, through an os.Root
+// of dir (no name may leave it). Cache files are named by content, so a
+// file already there is kept; a new one is written
 // beside its name and renamed, so readers never see half a NAR.
 func mergeCache(r io.Reader, dir string) error {
 	root, err := os.OpenRoot(dir)
@@ -153,8 +210,8 @@ func mergeCache(r io.Reader, dir string) error {
 			return fmt.Errorf("reading pushed cache files: %w", err)
 		}
 		// The stream is rooted at the push directory's own name.
-		_, rel, _ := strings.Cut(path.Clean(h.Name), "/")
-		if rel == "" || h.Typeflag != tar.TypeReg {
+		top, rel, _ := strings.Cut(path.Clean(h.Name), "/")
+		if top != path.Base(pushMount) || h.Typeflag != tar.TypeReg || !cacheLayout(rel) {
 			continue
 		}
 		if err := mergeFile(root, rel, tr); err != nil {
@@ -163,8 +220,23 @@ func mergeCache(r io.Reader, dir string) error {
 	}
 }
 
+// cacheLayout reports whether rel is a file of a Nix binary cache:
+// nix-cache-info, NAME.narinfo, or one level under nar/, realisations/
+// or log/. A push is merged only as far as it is a cache.
+func cacheLayout(rel string) bool {
+	dir, name, nested := strings.Cut(rel, "/")
+	if !nested {
+		return rel == "nix-cache-info" || strings.HasSuffix(rel, ".narinfo")
+	}
+	switch dir {
+	case "nar", "realisations", "log":
+		return name != "" && !strings.Contains(name, "/") && !strings.HasPrefix(name, ".")
+	}
+	return false
+}
+
 func mergeFile(root *os.Root, rel string, r io.Reader) error {
-	if _, err := root.Stat(rel); err == nil && rel != "nix-cache-info" {
+	if _, err := root.Lstat(rel); err == nil {
 		return nil
 	}
 	if d := path.Dir(rel); d != "." {

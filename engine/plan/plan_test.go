@@ -240,7 +240,8 @@ func TestBuildersAndCacheAreNotInputs(t *testing.T) {
 	base := `nixpkgs { rev = "0123456789abcdef0123456789abcdef01234567" }
 variant "a" { hostname = "a" }
 `
-	extra := `builder "rack1" {
+	extra := `variable "cache_key" { sensitive = true }
+builder "rack1" {
   engine      = "podman"
   host        = "ssh://builder@rack1.example:22/run/podman/podman.sock"
   parallelism = 4
@@ -249,14 +250,17 @@ cache {
   substituters        = ["https://cache.example.org/fleet", "file:///srv/nix-cache"]
   trusted_public_keys = ["fleet-1:` + strings.Repeat("A", 43) + `="]
   push_to             = "file:///srv/nix-cache"
-  secret_key_file     = "/run/secrets/cache-key"
+  secret_key_file     = var.cache_key
 }
 `
 	hashes := map[string]string{}
 	for name, src := range map[string]string{"plain": base, "pool and cache": base + extra} {
 		dir := t.TempDir()
 		writeFiles(t, dir, map[string]string{"isos.hcl": src})
-		cfg := loadConfig(t, dir)
+		cfg, diags := spec.NewLoader().Load(dir, spec.Options{Env: []string{"ISOFORGE_VAR_cache_key=/run/secrets/cache-key"}})
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
 		v, _ := cfg.Variant("a")
 		_, res, err := plan.Inputs(cfg, v, lockfile.Pin{Rev: "0123456789abcdef0123456789abcdef01234567"})
 		if err != nil {
