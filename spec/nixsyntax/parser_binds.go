@@ -7,7 +7,7 @@ package nixsyntax
 func (p *parser) parseBinds(m *attrModel, start Pos) []Node {
 	var binds []Node
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch t.kind {
 		case tInherit:
 			binds = append(binds, p.parseInherit(m, start))
@@ -21,7 +21,7 @@ func (p *parser) parseBinds(m *attrModel, start Pos) []Node {
 
 // parseBind parses attrpath = expr ;
 func (p *parser) parseBind(m *attrModel) Node {
-	at := p.peek(0).loc
+	at := p.peek(0).from
 	path := p.parseAttrPath()
 	p.expect(tAssign)
 	value := p.parseExpr()
@@ -34,14 +34,14 @@ func (p *parser) parseBind(m *attrModel) Node {
 func (p *parser) parseInherit(m *attrModel, start Pos) Node {
 	kw := p.next()
 	in := &Inherit{}
-	namesAt := kw.locEnd // Nix's empty `attrs` rule starts after the keyword
+	namesAt := kw.to // Nix's empty `attrs` rule starts after the keyword
 	if p.peek(0).kind == tLParen {
 		p.next()
 		in.From = p.parseExpr()
-		namesAt = p.expect(tRParen).locEnd
+		namesAt = p.expect(tRParen).to
 	}
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch t.kind {
 		case tID, tOrKw:
 			in.Names = append(in.Names, p.name(p.next()))
@@ -49,7 +49,7 @@ func (p *parser) parseInherit(m *attrModel, start Pos) Node {
 		case tQuote, tDollarCurly:
 			n := p.parseAttr()
 			if k := keyOf(n); !k.static {
-				p.fail(t.loc, "dynamic attributes not allowed in inherit")
+				p.fail(t.from, "dynamic attributes not allowed in inherit")
 			}
 			in.Names = append(in.Names, n)
 			continue

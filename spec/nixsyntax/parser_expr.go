@@ -51,7 +51,7 @@ func (p *parser) parseOp(min int) Node {
 	folds := 0
 	defer func() { p.depth -= folds }()
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		b := binopOf(t.kind)
 		if b.prec == 0 || b.prec < min {
 			return left
@@ -71,7 +71,7 @@ func (p *parser) parseOp(min int) Node {
 		}
 		right := p.parseOp(next)
 		left = &Binary{Span{left.Pos(), right.End()}, b.op, left, right}
-		if n := p.peek(0); b.nonas && binopOf(n.kind).prec == b.prec {
+		if n := *p.peek(0); b.nonas && binopOf(n.kind).prec == b.prec {
 			p.unexpected(n, "")
 		}
 	}
@@ -79,7 +79,7 @@ func (p *parser) parseOp(min int) Node {
 
 // parseUnary parses the prefix operators ! and -, then an application.
 func (p *parser) parseUnary() Node {
-	t := p.peek(0)
+	t := *p.peek(0)
 	switch t.kind {
 	case tNot:
 		p.next()
@@ -122,7 +122,7 @@ func (p *parser) parseApp() Node {
 // `f or` (an application of f to a variable named or).
 func (p *parser) parseSelect() Node {
 	x := p.parseSimple()
-	switch t := p.peek(0); t.kind {
+	switch t := *p.peek(0); t.kind {
 	case tDot:
 		p.next()
 		path := p.parseAttrPath()
@@ -147,7 +147,7 @@ func (p *parser) parseSelect() Node {
 func (p *parser) parseSimple() Node {
 	p.enter()
 	defer p.leave()
-	t := p.peek(0)
+	t := *p.peek(0)
 	switch t.kind {
 	case tID:
 		p.next()
@@ -176,7 +176,7 @@ func (p *parser) parseSimple() Node {
 		p.next()
 		open := p.expect(tLBrace)
 		m := newAttrModel(true)
-		binds := p.parseBinds(m, open.locEnd)
+		binds := p.parseBinds(m, open.to)
 		return &Let{Span{t.from, p.expect(tRBrace).to}, binds, m}
 	case tRec, tLBrace:
 		return p.parseAttrSet()
@@ -202,7 +202,7 @@ func (p *parser) parseAttrSet() Node {
 		open = p.expect(tLBrace)
 	}
 	m := newAttrModel(rec)
-	binds := p.parseBinds(m, open.locEnd)
+	binds := p.parseBinds(m, open.to)
 	return &AttrSet{Span: Span{first.from, p.expect(tRBrace).to}, Rec: rec, Binds: binds, attrs: m}
 }
 
@@ -218,7 +218,7 @@ func (p *parser) parseAttrPath() []Node {
 
 // parseAttr is one attribute name: an identifier, `or`, a string or ${e}.
 func (p *parser) parseAttr() Node {
-	t := p.peek(0)
+	t := *p.peek(0)
 	switch t.kind {
 	case tID, tOrKw:
 		return p.name(p.next())

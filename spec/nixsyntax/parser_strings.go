@@ -5,7 +5,7 @@ func (p *parser) parseString() *String {
 	open := p.next()
 	s := &String{}
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch t.kind {
 		case tStr:
 			p.next()
@@ -27,7 +27,7 @@ func (p *parser) parseIndString() *IndentedString {
 	open := p.next()
 	s := &IndentedString{}
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch t.kind {
 		case tIndStr:
 			p.next()
@@ -60,12 +60,12 @@ func (p *parser) parsePath() *Path {
 	path.Parts = []Node{&Text{Span{first.from, first.to}, p.text(first)}}
 	end := first.to
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch {
 		case t.kind == tPathEnd && (len(path.Parts) != 2 || path.Dynamic):
 			p.next()
 			path.Span = Span{first.from, end}
-			path.Text = string(p.src[first.from.Offset:end.Offset])
+			path.Text = p.str[first.from.Offset:end.Offset]
 			return path
 		case t.kind == tStr && (path.Dynamic || len(path.Parts) == 1):
 			p.next()

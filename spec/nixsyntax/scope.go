@@ -50,8 +50,7 @@ type scope struct {
 
 func (s *scope) has(name string) bool {
 	if s.attrs != nil {
-		_, ok := s.attrs.names[name]
-		return ok
+		return s.attrs.lookup(name) != nil
 	}
 	for _, n := range s.names {
 		if n == name {
@@ -180,11 +179,11 @@ func (b binder) bindModel(m *attrModel, s *scope) {
 // bindDefs binds the static attributes of m: inherited ones in outer, the
 // others in inner.
 func (b binder) bindDefs(m *attrModel, outer, inner *scope) {
-	for _, name := range m.order {
-		d := m.names[name]
+	for _, nd := range m.defs {
+		d := nd.def
 		switch {
 		case d.inherited:
-			b.lookup(name, d.varPos, outer)
+			b.lookup(nd.name, d.varPos, outer)
 		case d.nested != nil:
 			b.bindModel(d.nested, inner)
 		default:
