@@ -15,6 +15,7 @@ const MaxDepth = 1000
 // *SyntaxError located where Nix reports it.
 func Parse(filename string, src []byte) (f *File, err error) {
 	p := &parser{lx: newLexer(src), src: src, str: string(src), file: filename}
+	p.failFn = p.fail
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bailout)
@@ -28,7 +29,7 @@ func Parse(filename string, src []byte) (f *File, err error) {
 	if t := *p.peek(0); t.kind != tEOF {
 		p.unexpected(t, "end of file")
 	}
-	checkScopes(root, p.fail)
+	checkScopes(root, p.failFn)
 	return &File{Name: filename, Root: root}, nil
 }
 
@@ -47,6 +48,9 @@ type parser struct {
 	head  int
 	n     int
 	depth int
+	slabs slabs
+	// failFn is p.fail, made once: the static checks take it as a callback.
+	failFn func(Pos, string)
 }
 
 // peek returns the i-th token ahead (0: the current one). A token the lexer
@@ -175,7 +179,9 @@ func (p *parser) parseExpr() Node {
 }
 
 func (p *parser) name(t token) *Name {
-	return &Name{Span{t.from, t.to}, p.text(t)}
+	n := p.slabs.names.new()
+	*n = Name{Span{t.from, t.to}, p.text(t)}
+	return n
 }
 
 // opensFormals decides, at a '{' in expr_function position, whether it
@@ -227,7 +233,7 @@ func (p *parser) parseFormalsLambda(start token, arg *Name) Node {
 	}
 	p.expect(tColon)
 	body := p.parseExpr()
-	checkFormals(fs, arg, start.from, p.fail)
+	checkFormals(fs, arg, start.from, p.failFn)
 	return &Lambda{Span: Span{start.from, body.End()}, Arg: arg, Formals: fs, Body: body}
 }
 

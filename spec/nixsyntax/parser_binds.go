@@ -26,8 +26,10 @@ func (p *parser) parseBind(m *attrModel) Node {
 	p.expect(tAssign)
 	value := p.parseExpr()
 	end := p.expect(tSemi).to
-	addAttr(m, path, value, at, p.fail)
-	return &Bind{Span{path[0].Pos(), end}, path, value}
+	addAttr(m, path, value, at, p.failFn)
+	b := p.slabs.binds.new()
+	*b = Bind{Span{path[0].Pos(), end}, path, value}
+	return b
 }
 
 // parseInherit parses inherit names ; and inherit (expr) names ;
@@ -58,7 +60,7 @@ func (p *parser) parseInherit(m *attrModel, start Pos) Node {
 	}
 	in.Span = Span{kw.from, p.expect(tSemi).to}
 	for _, n := range in.Names {
-		inheritAttr(m, keyOf(n).name, in.From, namesAt, start, p.fail)
+		inheritAttr(m, keyOf(n).name, in.From, namesAt, start, p.failFn)
 	}
 	return in
 }

@@ -46,18 +46,16 @@ func binopOf(k tokKind) binop {
 // binding at least as tightly as min.
 func (p *parser) parseOp(min int) Node {
 	p.enter()
-	defer p.leave()
+	depth := p.depth
 	left := p.parseUnary()
-	folds := 0
-	defer func() { p.depth -= folds }()
 	for {
 		t := *p.peek(0)
 		b := binopOf(t.kind)
 		if b.prec == 0 || b.prec < min {
+			p.depth = depth - 1
 			return left
 		}
 		// Each fold nests the tree one level deeper without recursion.
-		folds++
 		p.enter()
 		p.next()
 		if t.kind == tQuestion {
@@ -110,7 +108,8 @@ func (p *parser) parseApp() Node {
 	if !startsSimple(p.peek(0).kind) {
 		return f
 	}
-	app := &Apply{Func: f}
+	app := p.slabs.apps.new()
+	app.Func = f
 	for startsSimple(p.peek(0).kind) {
 		app.Args = append(app.Args, p.parseSelect())
 	}
@@ -126,7 +125,8 @@ func (p *parser) parseSelect() Node {
 	case tDot:
 		p.next()
 		path := p.parseAttrPath()
-		sel := &Select{Span: Span{x.Pos(), path[len(path)-1].End()}, X: x, Path: path}
+		sel := p.slabs.sels.new()
+		*sel = Select{Span: Span{x.Pos(), path[len(path)-1].End()}, X: x, Path: path}
 		if p.peek(0).kind == tOrKw {
 			p.next()
 			p.enter()
@@ -145,13 +145,13 @@ func (p *parser) parseSelect() Node {
 
 // parseSimple is expr_simple.
 func (p *parser) parseSimple() Node {
-	p.enter()
-	defer p.leave()
 	t := *p.peek(0)
 	switch t.kind {
 	case tID:
 		p.next()
-		return &Var{Span{t.from, t.to}, p.text(t)}
+		v := p.slabs.vars.new()
+		*v = Var{Span{t.from, t.to}, p.text(t)}
+		return v
 	case tInt:
 		return p.parseInt(p.next())
 	case tFloat:
@@ -182,11 +182,13 @@ func (p *parser) parseSimple() Node {
 		return p.parseAttrSet()
 	case tLBrack:
 		p.next()
+		p.enter()
 		l := &List{}
 		for startsSimple(p.peek(0).kind) {
 			l.Items = append(l.Items, p.parseSelect())
 		}
 		l.Span = Span{t.from, p.expect(tRBrack).to}
+		p.leave()
 		return l
 	}
 	p.unexpected(t, "")
@@ -235,5 +237,7 @@ func (p *parser) parseAttr() Node {
 func (p *parser) parseInterpolation() *Interpolation {
 	open := p.next()
 	x := p.parseExpr()
-	return &Interpolation{Span{open.from, p.expect(tRBrace).to}, x}
+	in := p.slabs.interp.new()
+	*in = Interpolation{Span{open.from, p.expect(tRBrace).to}, x}
+	return in
 }
