@@ -32,10 +32,14 @@ type lexer struct {
 	prev  span // Nix's prev_yylloc
 	state lexState
 	stack []lexState
+
+	pathRun, schemeRun      runCache
+	commentFrom, commentEnd int // the first "*/" at or after commentFrom
 }
 
 func newLexer(src []byte) *lexer {
-	return &lexer{src: src, at: startPos, loc: span{startPos, startPos}, prev: span{startPos, startPos}}
+	return &lexer{src: src, at: startPos, loc: span{startPos, startPos}, prev: span{startPos, startPos}, commentFrom: -1, commentEnd: -1,
+		pathRun: noRun, schemeRun: noRun}
 }
 
 func (l *lexer) push(s lexState) {
@@ -137,7 +141,8 @@ func (m *longest) try(n, rule int) {
 // lexDefault scans in the INITIAL/DEFAULT start condition; it returns
 // false when the match produced no token (blanks, comments, yyless).
 func (l *lexer) lexDefault(t *token) bool {
-	s := l.src[l.at.Offset:]
+	at := l.at.Offset
+	s := l.src[at:]
 	if len(s) == 0 {
 		l.emit(t, tEOF)
 		return true
@@ -161,13 +166,13 @@ func (l *lexer) lexDefault(t *token) bool {
 		}
 		// A URI or path must continue the identifier with one of these.
 		if n < len(s) && (s[n] == ':' || s[n] == '+' || s[n] == '.' || s[n] == '/') {
-			m.try(matchURI(s), rURI)
-			m.try(matchPathSegInterp(s), rPathInterp)
-			m.try(matchPath(s), rPath)
+			m.try(l.matchURI(at), rURI)
+			m.try(l.matchPathSegInterp(at), rPathInterp)
+			m.try(l.matchPath(at), rPath)
 		}
 	} else if isPathChar(c) || c == '/' {
-		m.try(matchPathSegInterp(s), rPathInterp)
-		m.try(matchPath(s), rPath)
+		m.try(l.matchPathSegInterp(at), rPathInterp)
+		m.try(l.matchPath(at), rPath)
 	}
 	switch {
 	case isDigit(c):
@@ -179,14 +184,16 @@ func (l *lexer) lexDefault(t *token) bool {
 			m.try(3, rEllipsis)
 		}
 	case c == '/':
-		m.try(matchBlockComment(s), rBlockComment)
+		if len(s) > 1 && s[1] == '*' {
+			m.try(l.matchBlockComment(at), rBlockComment)
+		}
 	case c == '~':
 		if hasPrefix(s, "~/${") {
 			m.try(4, rPathInterp)
 		}
-		m.try(matchHPath(s), rHPath)
+		m.try(l.matchHPath(at), rHPath)
 	case c == '<':
-		m.try(matchSPath(s), rSPath)
+		m.try(l.matchSPath(at), rSPath)
 	case c == '$':
 		if hasPrefix(s, "${") {
 			m.try(2, rDollarCurly)
@@ -278,12 +285,13 @@ func (l *lexer) actDefault(t *token, m longest, kw, op tokKind) bool {
 // validInt reports whether a run of digits fits an int64 (Nix's
 // boost::lexical_cast<int64_t>).
 func validInt(digits []byte) bool {
-	var v uint64
-	for _, d := range digits {
-		v = v*10 + uint64(d-'0')
-		if v > math.MaxInt64 {
+	var v int64
+	for _, c := range digits {
+		d := int64(c - '0')
+		if v > (math.MaxInt64-d)/10 {
 			return false
 		}
+		v = v*10 + d
 	}
 	return true
 }

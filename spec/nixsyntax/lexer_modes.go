@@ -151,7 +151,7 @@ func (l *lexer) lexPathStart(t *token) {
 		l.emit(t, tHPath)
 		return
 	}
-	l.consume(matchPathChars(s) + 1)
+	l.consume(l.pathChars(l.at.Offset) + 1)
 	l.emit(t, tPath)
 	return
 }
@@ -168,8 +168,8 @@ func (l *lexer) lexInPath(t *token) {
 		l.emit(t, tDollarCurly)
 		return
 	}
-	n := max(matchPath(s), matchPathChars(s))
-	if seg := matchPathChars(s); seg < len(s) && s[seg] == '/' {
+	n := max(l.matchPath(l.at.Offset), l.pathChars(l.at.Offset))
+	if seg := l.pathChars(l.at.Offset); seg < len(s) && s[seg] == '/' {
 		n = max(n, seg+1)
 	}
 	if n > 0 {

@@ -44,6 +44,7 @@ var baseNameList = []string{
 type scope struct {
 	attrs *attrModel
 	names []string
+	index map[string]bool // names, for big set patterns
 	with  bool
 	up    *scope
 }
@@ -51,6 +52,9 @@ type scope struct {
 func (s *scope) has(name string) bool {
 	if s.attrs != nil {
 		return s.attrs.lookup(name) != nil
+	}
+	if s.index != nil {
+		return s.index[name]
 	}
 	for _, n := range s.names {
 		if n == name {
@@ -81,7 +85,7 @@ func checkScopes(root Node, fail func(Pos, string)) {
 }
 
 func (b binder) lookup(name string, at Pos, s *scope) {
-	if name != "__curPos" && !s.resolves(name) {
+	if !s.resolves(name) {
 		b.fail(at, fmt.Sprintf("undefined variable '%s'", name))
 	}
 }
@@ -89,15 +93,18 @@ func (b binder) lookup(name string, at Pos, s *scope) {
 func (b binder) bind(n Node, s *scope) {
 	switch n := n.(type) {
 	case *Var:
-		b.lookup(n.Name, n.From, s)
+		// __curPos in expression position is Nix's ExprPos, not a variable.
+		if n.Name != "__curPos" {
+			b.lookup(n.Name, n.From, s)
+		}
 	case *Apply:
 		b.bindApply(n, s)
 	case *Select:
 		b.bind(n.X, s)
-		b.bindPath(n.Path, s)
 		if n.Default != nil {
 			b.bind(n.Default, s)
 		}
+		b.bindPath(n.Path, s)
 	case *HasAttr:
 		b.bind(n.X, s)
 		b.bindPath(n.Path, s)
@@ -111,6 +118,15 @@ func (b binder) bind(n Node, s *scope) {
 		b.bindModel(n.attrs, s)
 	case *AttrSet:
 		b.bindModel(n.attrs, s)
+	case *Binary:
+		// a <= b and a > b are calls of __lessThan with b first.
+		if n.Op == OpLessEq || n.Op == OpGreater {
+			b.bind(n.Y, s)
+			b.bind(n.X, s)
+			return
+		}
+		b.bind(n.X, s)
+		b.bind(n.Y, s)
 	case *With:
 		b.bind(n.Env, s)
 		b.bind(n.Body, &scope{with: true, up: s})
@@ -150,7 +166,16 @@ func (b binder) bindLambda(n *Lambda, s *scope) {
 		for _, f := range n.Formals.List {
 			inner.names = append(inner.names, f.Name.Name)
 		}
-		for _, f := range n.Formals.List {
+		if len(inner.names) > indexFrom {
+			inner.index = make(map[string]bool, len(inner.names))
+			for _, name := range inner.names {
+				inner.index[name] = true
+			}
+		}
+		// Nix keeps the formals sorted by name.
+		sorted := append([]*Formal(nil), n.Formals.List...)
+		sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name.Name < sorted[j].Name.Name })
+		for _, f := range sorted {
 			if f.Default != nil {
 				b.bind(f.Default, inner)
 			}
