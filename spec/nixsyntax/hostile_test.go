@@ -57,3 +57,31 @@ func TestHostileInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxDepth checks the nesting limit: real files nest far less than
+// MaxDepth, hostile ones get a clear error.
+func TestMaxDepth(t *testing.T) {
+	tests := []struct {
+		name, src string
+		ok        bool
+	}{
+		{"parens below", strings.Repeat("(", 300) + "1" + strings.Repeat(")", 300), true},
+		{"parens above", strings.Repeat("(", MaxDepth) + "1" + strings.Repeat(")", MaxDepth), false},
+		{"sum below", strings.Repeat("1 + ", 900) + "1", true},
+		{"sum above", strings.Repeat("1 + ", MaxDepth) + "1", false},
+		{"concat below", strings.Repeat("[ ] ++ ", 900) + "[ ]", true},
+		{"lists above", strings.Repeat("[ ", MaxDepth+1) + strings.Repeat("] ", MaxDepth+1), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("depth.nix", []byte(tt.src))
+			if tt.ok && err != nil {
+				t.Fatalf("rejected: %v", err)
+			}
+			var se *SyntaxError
+			if !tt.ok && (!errors.As(err, &se) || !strings.Contains(se.Msg, "nested too deeply")) {
+				t.Fatalf("got %v, want a nesting error", err)
+			}
+		})
+	}
+}

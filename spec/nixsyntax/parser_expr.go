@@ -55,8 +55,11 @@ func (p *parser) parseOp(min int) Node {
 			p.depth = depth - 1
 			return left
 		}
-		// Each fold nests the tree one level deeper without recursion.
-		p.enter()
+		// A left fold nests the tree one level deeper without recursion;
+		// a right operand recurses, which counts by itself.
+		if !b.right {
+			p.enter()
+		}
 		p.next()
 		if t.kind == tQuestion {
 			path := p.parseAttrPath()
