@@ -29,7 +29,7 @@ func Parse(filename string, src []byte) (f *File, err error) {
 	if t := *p.peek(0); t.kind != tEOF {
 		p.unexpected(t, "end of file")
 	}
-	checkScopes(root, p.failFn)
+	checkScopes(root, p.src, p.failFn)
 	return &File{Name: filename, Root: root}, nil
 }
 
@@ -233,7 +233,7 @@ func (p *parser) parseFormalsLambda(start token, arg *Name) Node {
 	}
 	p.expect(tColon)
 	body := p.parseExpr()
-	checkFormals(fs, arg, start.from, p.failFn)
+	checkFormals(fs, arg, start.from, p.src, p.failFn)
 	return &Lambda{Span: Span{start.from, body.End()}, Arg: arg, Formals: fs, Body: body}
 }
 
