@@ -35,6 +35,7 @@ type attrDef struct {
 	inherited bool // inherit x: x resolves outside a rec set or let
 	pos       Pos  // where Nix says the attribute was defined
 	varPos    Pos  // for inherit x: where Nix reports x undefined
+	selected  bool // value is the From of inherit (From) name: Nix selects name from it
 }
 
 // dynamicAttr is ${name} = value (or a nested set under a dynamic name).
@@ -283,7 +284,7 @@ func inheritAttr(m *attrModel, name string, from Node, pos, varPos Pos, fail fun
 		m.define(name, &attrDef{inherited: true, pos: pos, varPos: varPos})
 		return
 	}
-	m.define(name, &attrDef{value: from, pos: pos})
+	m.define(name, &attrDef{value: from, pos: pos, selected: true})
 }
 
 func dupMsg(name string, prev Pos) string {

@@ -24,6 +24,7 @@ type nixOracle struct {
 type nixResult struct {
 	ok     bool
 	pos    string // LINE:COLUMN of the error
+	stdout string // the printed expression when ok
 	stderr string
 }
 
@@ -55,14 +56,15 @@ func (o *nixOracle) parseFiles(t testing.TB, files ...string) nixResult {
 	cmd := exec.CommandContext(ctx, o.bin, append([]string{"--parse"}, files...)...)
 	cmd.Dir = o.dir
 	cmd.Env = append(os.Environ(), "NIX_PATH=")
-	var stderr bytes.Buffer
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("running nix-instantiate: %v", err)
 	}
-	r := nixResult{ok: err == nil, stderr: stderr.String()}
+	r := nixResult{ok: err == nil, stdout: stdout.String(), stderr: stderr.String()}
 	if m := nixErrAt.FindAllStringSubmatch(r.stderr, -1); len(m) > 0 {
 		last := m[len(m)-1]
 		r.pos = last[1] + ":" + last[2]
