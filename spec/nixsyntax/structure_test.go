@@ -1,6 +1,7 @@
 package nixsyntax
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,14 +22,19 @@ func TestStructure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range ar.Files {
-		src := strings.TrimSpace(string(f.Data))
-		parsed, err := Parse(f.Name, []byte(src))
+	srcs := make([][]byte, len(ar.Files))
+	for i, f := range ar.Files {
+		srcs[i] = bytes.TrimSpace(f.Data)
+	}
+	results := nix.parseAll(t, srcs)
+	for i, f := range ar.Files {
+		src := string(srcs[i])
+		parsed, err := Parse(f.Name, srcs[i])
 		if err != nil {
 			t.Errorf("%s: %v", f.Name, err)
 			continue
 		}
-		r := nix.parse(t, []byte(src))
+		r := results[i]
 		if !r.ok {
 			t.Errorf("%s: nix rejects it:\n%s", f.Name, r.stderr)
 			continue
