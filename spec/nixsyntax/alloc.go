@@ -1,12 +1,17 @@
 package nixsyntax
 
 // slab hands out values of T from chunks: an AST has many small nodes,
-// and allocating them one by one costs more than parsing them.
-type slab[T any] struct{ free []T }
+// and allocating them one by one costs more than parsing them. Chunks
+// start small and double, so that parsing a short snippet stays cheap.
+type slab[T any] struct {
+	free []T
+	size int
+}
 
 func (s *slab[T]) new() *T {
 	if len(s.free) == 0 {
-		s.free = make([]T, 64)
+		s.size = min(max(2*s.size, 4), 128)
+		s.free = make([]T, s.size)
 	}
 	v := &s.free[0]
 	s.free = s.free[1:]

@@ -31,3 +31,18 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseSmall parses a short nix body the way validate wraps it:
+// per-call overhead dominates for such inputs.
+func BenchmarkParseSmall(b *testing.B) {
+	src := []byte("let src = null; in { config, lib, pkgs, modulesPath, ... }: {\n" +
+		"services.openssh.settings.MaxAuthTries = 3;\nboot.kernel.sysctl.\"vm.swappiness\" = 10;\n" +
+		"environment.etc.\"node\".text = ''\n  node ${config.networking.hostName} ${toString 7}\n'';\n}")
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse("body.nix", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
