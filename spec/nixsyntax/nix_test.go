@@ -39,7 +39,7 @@ func newNixOracle(t testing.TB) (*nixOracle, bool) {
 	bin, err := exec.LookPath("nix-instantiate")
 	if err != nil {
 		if os.Getenv("ISOFORGE_SKIP_NIX_EVAL") == "1" {
-			t.Log("nix-instantiate not found and ISOFORGE_SKIP_NIX_EVAL=1: checking the recorded expectations only, not the real Nix")
+			t.Log("nix-instantiate not found and ISOFORGE_SKIP_NIX_EVAL=1: skipping the comparison with the real Nix (recorded verdicts and positions are still checked)")
 			return nil, false
 		}
 		t.Fatal("nix-instantiate is needed to compare with the real Nix parser: install Debian's nix-bin (scripts/test-env.sh does) or set ISOFORGE_SKIP_NIX_EVAL=1")
