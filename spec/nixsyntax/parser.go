@@ -68,9 +68,6 @@ func (p *parser) peek(i int) *token {
 	return t
 }
 
-// kind is the kind of the i-th token ahead.
-func (p *parser) kind(i int) tokKind { return p.peek(i).kind }
-
 // rejectToken reports a token the lexer rejected.
 func (p *parser) rejectToken(t *token) {
 	switch t.err {
@@ -78,8 +75,9 @@ func (p *parser) rejectToken(t *token) {
 		p.fail(t.from, fmt.Sprintf("invalid integer '%s'", p.text(*t)))
 	case errFloat:
 		p.fail(t.from, fmt.Sprintf("invalid float '%s'", p.text(*t)))
+	default:
+		p.fail(t.from, "path has a trailing slash")
 	}
-	p.fail(t.from, "path has a trailing slash")
 }
 
 // next consumes and returns the current token.
