@@ -83,7 +83,9 @@ func (m *attrModel) define(name string, d *attrDef) {
 // a set made by a.b = ..., or a set literal (parentheses are no node in
 // Nix).
 func (d *attrDef) setModel() *attrModel {
-	if d.inherited {
+	// inherit x is a variable and inherit (e) x a selection, even when e
+	// is a set literal.
+	if d.inherited || d.selected {
 		return nil
 	}
 	if d.nested != nil {
