@@ -133,15 +133,24 @@ func showParts(b *strings.Builder, parts []Node, n Node) {
 	b.WriteString(")")
 }
 
+// showName prints an attribute name, quoted unless it is an identifier
+// (or is `or`, which Nix allows as a name).
+func showName(b *strings.Builder, name string) {
+	kw := keyword([]byte(name))
+	if name != "" && matchID([]byte(name)) == len(name) && (kw == tEOF || kw == tOrKw) {
+		b.WriteString(name)
+		return
+	}
+	showString(b, name)
+}
+
 func showAttrPath(b *strings.Builder, path []Node) {
 	for i, n := range path {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		if k := keyOf(n); k.static && matchID([]byte(k.name)) == len(k.name) && k.name != "" {
-			b.WriteString(k.name)
-		} else if k.static {
-			showString(b, k.name)
+		if k := keyOf(n); k.static {
+			showName(b, k.name)
 		} else {
 			fmt.Fprintf(b, `"${%s}"`, showNix(k.expr))
 		}
@@ -226,15 +235,22 @@ func showModel(b *strings.Builder, m *attrModel) {
 		d := nd.def
 		switch {
 		case d.inherited:
-			fmt.Fprintf(b, "inherit %s ; ", nd.name)
+			b.WriteString("inherit ")
+			showName(b, nd.name)
+			b.WriteString(" ; ")
 		case d.nested != nil:
-			var nb strings.Builder
-			showModel(&nb, d.nested)
-			fmt.Fprintf(b, "%s = %s; ", nd.name, nb.String())
+			showName(b, nd.name)
+			b.WriteString(" = ")
+			showModel(b, d.nested)
+			b.WriteString("; ")
 		case d.selected:
-			fmt.Fprintf(b, "%s = (%s).%s; ", nd.name, showNix(d.value), nd.name)
+			showName(b, nd.name)
+			fmt.Fprintf(b, " = (%s).", showNix(d.value))
+			showName(b, nd.name)
+			b.WriteString("; ")
 		default:
-			fmt.Fprintf(b, "%s = %s; ", nd.name, showNix(d.value))
+			showName(b, nd.name)
+			fmt.Fprintf(b, " = %s; ", showNix(d.value))
 		}
 	}
 	for _, d := range m.dynamic {
