@@ -12,6 +12,7 @@ var squashfsRe = regexp.MustCompile(`^(gzip|lzo|lz4|xz|zstd)( -[A-Za-z0-9-]+( [A
 // checkImageSettings checks the attributes that only some formats take.
 func (c *checker) checkImageSettings(v *Variant) {
 	f, _ := LookupFormat(v.Format)
+	c.checkDiskSettings(v, f)
 	if c.has("squashfs_compression") {
 		switch {
 		case f.Product != "iso":
