@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/isoforge/isoforge/engine/atomicfile"
+	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
 )
@@ -79,7 +80,10 @@ func hclFiles(path string, recursive bool) ([]string, error) {
 		if d.IsDir() && p != path && (!recursive || strings.HasPrefix(d.Name(), ".")) {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".hcl") {
+		// The lockfile is generated in canonical form; formatting a large
+		// one would cost seconds for nothing (terraform fmt skips its lock
+		// too). Name it explicitly to check it anyway.
+		if !d.IsDir() && strings.HasSuffix(p, ".hcl") && d.Name() != lockfile.FileName {
 			files = append(files, p)
 		}
 		return nil
