@@ -100,7 +100,7 @@ func BuildScript(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
 
 // buildCommand is the nix-build command line. Formats that boot a VM
 // build as the user running nix (root in the container) instead of a
-// nixbld* build user (--option build-users-group ''): Nix offers the kvm
+// nixbld* build user (build-users-group set to nothing): Nix offers the kvm
 // system feature when it can open /dev/kvm itself, but QEMU runs as the
 // build user, who cannot open a 0600 or root:kvm 0660 device node
 // (NixOS/nixpkgs#124371; docs/builders.md says why this is safe).
