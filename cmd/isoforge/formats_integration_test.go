@@ -183,3 +183,65 @@ func inspectDevices(t *testing.T, e runtimetest.Engine, id string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestAArch64ThroughBinfmt builds an aarch64-linux sd-card image on this
+// x86_64 machine: the stand-in's derivation runs Debian's static aarch64
+// busybox as its builder, which only binfmt_misc's qemu-aarch64 entry can
+// execute. With the entry disabled the build fails and says what to
+// install. The entry is the kernel's, shared by everything on the host:
+// it is disabled only for the few seconds of that build.
+func TestAArch64ThroughBinfmt(t *testing.T) {
+	ok, detail := apply.AArch64Support(apply.BinfmtDir)
+	if !ok {
+		t.Fatalf("this host cannot run aarch64 binaries (%s): run the test through scripts/test-env.sh, which registers qemu-aarch64", detail)
+	}
+	const src = `nixpkgs { path = "unused" }
+variant "arm" {
+  format = "sd-aarch64"
+}
+`
+	for _, e := range runtimetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(src), 0o644)
+			r := buildUsers(t, e, dir, "apply")
+			if r.code != 0 {
+				t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			b, _ := os.ReadFile(filepath.Join(dir, "out", "arm.img.zst"))
+			if !strings.Contains(string(b), " on aarch64") {
+				t.Errorf("the builder did not run as aarch64:\n%.300s", b)
+			}
+			m := readManifestFile(t, dir)
+			if m["arm"].Format != "sd-card" {
+				t.Errorf("manifest format %q, want sd-card", m["arm"].Format)
+			}
+			if !strings.Contains(r.stderr, `"sd-aarch64" is the nixos-generators name`) {
+				t.Errorf("no alias hint:\n%s", r.stderr)
+			}
+			// Without the registration: the same build, a fresh store
+			// path (another hostname), fails with the sentence.
+			disableBinfmt(t)
+			os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(strings.Replace(src, "format = \"sd-aarch64\"\n", "format = \"sd-aarch64\"\n  hostname = \"arm2\"\n", 1)), 0o644)
+			r = buildUsers(t, e, dir, "apply")
+			enableBinfmt(t)
+			if r.code == 0 || !strings.Contains(r.stdout+r.stderr, "apt-get install qemu-user-static binfmt-support") {
+				t.Errorf("without binfmt: exit %d, want the install hint:\n%s%s", r.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func disableBinfmt(t *testing.T) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(apply.BinfmtDir, "qemu-aarch64"), []byte("0"), 0o644); err != nil {
+		t.Fatalf("disabling qemu-aarch64 (needs root): %v", err)
+	}
+	t.Cleanup(func() { enableBinfmt(t) })
+}
+
+func enableBinfmt(t *testing.T) {
+	if err := os.WriteFile(filepath.Join(apply.BinfmtDir, "qemu-aarch64"), []byte("1"), 0o644); err != nil {
+		t.Errorf("re-enabling qemu-aarch64: %v", err)
+	}
+}
