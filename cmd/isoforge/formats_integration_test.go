@@ -245,3 +245,25 @@ func enableBinfmt(t *testing.T) {
 		t.Errorf("re-enabling qemu-aarch64: %v", err)
 	}
 }
+
+// TestDoctorProbesKVM: doctor runs the probe container on each engine
+// and reports KVM usable here, and says aarch64 can build (test-env.sh
+// registered qemu-aarch64).
+func TestDoctorProbesKVM(t *testing.T) {
+	for _, e := range runtimetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte("nixpkgs { path = \"unused\" }\nvariant \"vm\" { format = \"qemu\" }\n"), 0o644)
+			cmd := isoforgeCmd(t, e, dir, "doctor", "-runtime", e.Name, "-host", e.Host)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("doctor: %v\n%s", err, out)
+			}
+			for _, want := range []string{"kvm: usable (a container opened /dev/kvm and created a VM (KVM_CREATE_VM))", "aarch64-linux: can build (binfmt_misc qemu-aarch64"} {
+				if !strings.Contains(string(out), want) {
+					t.Errorf("doctor lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}

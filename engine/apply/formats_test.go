@@ -1,12 +1,15 @@
 package apply
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 )
 
@@ -122,6 +125,54 @@ func TestKVMResult(t *testing.T) {
 	for r, usable := range map[string]bool{"create-vm-ok": true, "open-ok": true, "missing": false, "open-denied uid 0": false, "create-vm-failed": false} {
 		if got := kvmResult(r); got.Usable != usable || got.Detail == "" {
 			t.Errorf("%s: %+v", r, got)
+		}
+	}
+}
+
+// probeRuntime is a TEST DOUBLE engine whose containers print one line.
+type probeRuntime struct {
+	runtimes.Runtime
+	line string
+	err  error
+	spec runtimes.ContainerSpec
+}
+
+func (p *probeRuntime) Run(_ context.Context, cs runtimes.ContainerSpec, out runtimes.LineWriter) (int, error) {
+	p.spec = cs
+	if p.err != nil {
+		return -1, p.err
+	}
+	out("stdout", p.line)
+	return 0, nil
+}
+
+func TestProbeKVMContainer(t *testing.T) {
+	tests := []struct {
+		line   string
+		err    error
+		usable bool
+		detail string
+	}{
+		{line: "isoforge-kvm: create-vm-ok", usable: true, detail: "KVM_CREATE_VM"},
+		{line: "isoforge-kvm: open-denied uid 0", detail: "permission denied"},
+		{line: "isoforge-kvm: missing", detail: "no /dev/kvm"},
+		{err: errors.New(`error gathering device information while adding custom device "/dev/kvm": no such file or directory`), detail: "could not pass /dev/kvm"},
+	}
+	for _, tt := range tests {
+		rt := &probeRuntime{line: tt.line, err: tt.err}
+		st, err := ProbeKVM(context.Background(), rt, "img", "r1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Usable != tt.usable || !strings.Contains(st.Detail, tt.detail) {
+			t.Errorf("%q %v: got %+v", tt.line, tt.err, st)
+		}
+		cs := rt.spec
+		if cs.Labels[runtimes.LabelProbe] != "kvm" || cs.Labels[runtimes.LabelConfig] != "" || cs.Labels[runtimes.LabelVariant] != "" {
+			t.Errorf("probe labels %v: want io.isoforge.probe=kvm and no build labels", cs.Labels)
+		}
+		if len(cs.Devices) != 1 || cs.Devices[0] != "/dev/kvm" || len(cs.Binds) != 0 || len(cs.Volumes) != 0 {
+			t.Errorf("probe container %+v: want /dev/kvm and nothing mounted", cs)
 		}
 	}
 }
