@@ -48,7 +48,7 @@ nix-build ` + standinMount + `/nixos -A config.system.build.images.qemu-efi -I n
 // TestKVMIsARealCheck: the stand-in's VM formats need a usable /dev/kvm
 // as Nix and nixpkgs do. Without the device Nix refuses the kvm feature;
 // with it, a nixbld* build user cannot open the 0600 node; building as
-// the user running nix (isoforge's build-users-group '') works.
+// the user running nix (isoforge's empty build-users-group) works.
 func TestKVMIsARealCheck(t *testing.T) {
 	for _, e := range runtimetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
