@@ -16,7 +16,7 @@ func (c *checker) checkFormat(v *Variant) {
 	f, hint, ok := resolveFormat(v.Format)
 	if !ok {
 		c.errorf(c.rangeOf("format"), "Unknown format",
-			"%q is not a format.%s Valid formats: %s.", v.Format, didYouMean(v.Format, formatCandidates()), strings.Join(FormatNames(), ", "))
+			"%s is not a format.%s Valid formats: %s.", c.show("format", v.Format), didYouMean(v.Format, formatCandidates()), strings.Join(FormatNames(), ", "))
 		return
 	}
 	if hint != "" {
@@ -30,7 +30,7 @@ func (c *checker) checkFormat(v *Variant) {
 	}
 	if len(f.Systems) > 0 && !contains(f.Systems, v.System) {
 		c.errorf(c.rangeOf("system"), "System not supported by this format",
-			"Format %q builds for %s; %q is not one of them.", f.Name, strings.Join(f.Systems, " and "), v.System)
+			"Format %q builds for %s; %s is not one of them.", f.Name, strings.Join(f.Systems, " and "), c.show("system", v.System))
 	}
 }
 
@@ -44,7 +44,7 @@ func (c *checker) aliasSystem(v *Variant, f Format) {
 		v.System = sys
 	case v.System != sys:
 		c.errorf(c.rangeOf("system"), "System contradicts the format",
-			"Format %q builds for %s, but system is %q. Use format %q with the system you want.", v.Format, sys, v.System, f.Name)
+			"Format %q builds for %s, but system is %s. Use format %q with the system you want.", v.Format, sys, c.show("system", v.System), f.Name)
 	}
 }
 
@@ -81,7 +81,7 @@ func (c *checker) checkDiskSize(v *Variant, f Format) {
 	n, err := strconv.Atoi(v.DiskSize)
 	if err != nil || n < 1 || n > maxDiskSizeMiB {
 		c.errorf(rng, "Invalid disk_size",
-			"%q is not a disk size: use a whole number of MiB from 1 to %d, such as 8192, or \"auto\".", abbreviate(v.DiskSize, 40), maxDiskSizeMiB)
+			"%s is not a disk size: use a whole number of MiB from 1 to %d, such as 8192, or \"auto\".", c.show("disk_size", abbreviate(v.DiskSize, 40)), maxDiskSizeMiB)
 		return
 	}
 	v.DiskSize = strconv.Itoa(n)

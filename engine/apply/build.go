@@ -51,6 +51,9 @@ func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action,
 	if code != 0 {
 		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary(), Hint: log.Hint()}
 	}
+	if err := a.checkSnapshot(ctx, act.Variant); err != nil {
+		return err
+	}
 	src, err := findArtifact(filepath.Join(work, "artifact"))
 	if err != nil {
 		return err
@@ -103,6 +106,11 @@ func (a *Applier) containerSpec(nixpkgs string, act plan.Action, work string, o 
 		Labels:      Labels(a.Cfg.Dir, act.Variant, runID),
 		MemoryBytes: int64(a.Cfg.Runtime.MemoryMiB) << 20,
 	}
+	nested, err := nestedReadOnlyBinds(a.Cfg.Dir)
+	if err != nil {
+		return cs, fmt.Errorf("reading the mounts below the configuration directory: %w", err)
+	}
+	cs.Binds = append(cs.Binds, nested...)
 	if f.NeedsKVM {
 		// The engine's host, not this one, must have the device: the
 		// engine refuses the container otherwise (see runBuild), and the

@@ -46,10 +46,11 @@ var renderers = map[string]renderer{
 	"kernel_params": func(w *writer, v spec.Variant, _ spec.Format) {
 		writeStrings(w, "kernel_params", "boot.kernelParams", v.KernelParams)
 	},
-	"wifi":      renderWifi,
-	"disk_size": renderDiskSize,
-	"efi":       renderEFI,
-	"nix":       nil,
+	"wifi":         renderWifi,
+	"disk_size":    renderDiskSize,
+	"efi":          renderEFI,
+	"extra_inputs": nil,
+	"nix":          nil,
 }
 
 // renderDiskSize sets virtualisation.diskSize inside the format's image

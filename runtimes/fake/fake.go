@@ -33,7 +33,13 @@ type Runtime struct {
 	MissingImage bool
 	// FetchFail makes the init container fail with this line.
 	FetchFail string
-	running   map[string]runtimes.Container
+	// ForeignVolume makes the store volume exist without isoforge's
+	// label, as another application's volume would.
+	ForeignVolume bool
+	// During runs inside each build, as something changing the host
+	// while a real builder runs would (an edit, a git checkout).
+	During  func(runtimes.ContainerSpec)
+	running map[string]runtimes.Container
 }
 
 // Register makes "fake" selectable by name.
@@ -84,6 +90,9 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return r.fetch(cs, out)
 	}
 	out("stdout", "fake builder: "+cs.Labels[runtimes.LabelVariant])
+	if r.During != nil {
+		r.During(cs)
+	}
 	select {
 	case <-ctx.Done():
 		return -1, ctx.Err()
@@ -182,5 +191,8 @@ func (r *Runtime) ImageExists(context.Context, string) (bool, error) { return !r
 
 // Volume implements runtimes.Runtime.
 func (r *Runtime) Volume(context.Context, string) (runtimes.VolumeInfo, error) {
-	return runtimes.VolumeInfo{Exists: true}, nil
+	if r.ForeignVolume {
+		return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{"com.example.app": "db"}}, nil
+	}
+	return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{runtimes.LabelVolume: "nix-store"}}, nil
 }
