@@ -91,11 +91,15 @@ func renderEFI(w *writer, v spec.Variant, f spec.Format) {
 // iso-image.nix defaults makeEfiBootable and makeUsbBootable to false;
 // installation-cd-base.nix and nixos-generators' formats/iso.nix set
 // both, so a plain iso boots on UEFI machines and from a USB stick.
-func renderFormatDefaults(w *writer, _ spec.Variant, f spec.Format) {
+func renderFormatDefaults(w *writer, v spec.Variant, f spec.Format) {
 	if !f.BootDefaults {
 		return
 	}
-	w.line("format", "  isoImage.makeEfiBootable = lib.mkDefault true;")
+	if v.EFI == nil {
+		// Otherwise the efi attribute sets it (renderEFI): a Nix
+		// attribute set cannot define it twice.
+		w.line("format", "  isoImage.makeEfiBootable = lib.mkDefault true;")
+	}
 	w.line("format", "  isoImage.makeUsbBootable = lib.mkDefault true;")
 }
 
