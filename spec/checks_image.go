@@ -24,7 +24,7 @@ func (c *checker) checkImageSettings(v *Variant) {
 				abbreviate(v.SquashfsCompression, 60))
 		}
 	}
-	if c.has("iso_label") && f.Product != "" && f.Product != "iso" {
+	if c.has("iso_label") && f.Name != "" && !f.ISO() {
 		c.errorf(c.rangeOf("iso_label"), "iso_label needs an ISO format",
 			"Format %q builds a disk image, which has no ISO volume label.", v.Format)
 	}

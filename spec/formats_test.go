@@ -100,6 +100,7 @@ func TestFormatSettings(t *testing.T) {
 		{body: `format = "sd-x86_64"`, format: "sd-card", system: "x86_64-linux"},
 		{body: `format = "sd-aarch64"` + "\nsystem = \"x86_64-linux\"", errorHas: "System contradicts the format"},
 		{body: `format = "qemu-efy"`, errorHas: `Did you mean "qemu-efi"?`},
+		{body: `format = "azure"` + "\niso_label = \"X\"", errorHas: "iso_label needs an ISO format"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.ReplaceAll(tt.body, "\n", ";"), func(t *testing.T) {
