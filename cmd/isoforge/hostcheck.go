@@ -37,16 +37,31 @@ func pendingNeeds(pl *plan.Plan) (kvm, aarch64 []string) {
 // engine's side) and aarch64 emulation (binfmt_misc on this machine).
 // It never fails the plan.
 func warnHostNeeds(ctx context.Context, w io.Writer, pl *plan.Plan, cfg *spec.Config) {
+	warnNeeds(ctx, w, pl, hostProbes{
+		binfmtDir: apply.BinfmtDir,
+		kvm: func(ctx context.Context) (apply.KVMStatus, error) {
+			return probeKVM(ctx, (&runtimeFlags{}).name(cfg), "", cfg.Runtime.Image)
+		},
+	})
+}
+
+// hostProbes are how warnNeeds looks at the host; tests replace them.
+type hostProbes struct {
+	binfmtDir string
+	kvm       func(context.Context) (apply.KVMStatus, error)
+}
+
+func warnNeeds(ctx context.Context, w io.Writer, pl *plan.Plan, p hostProbes) {
 	kvm, arm := pendingNeeds(pl)
 	if len(arm) > 0 {
-		if ok, detail := apply.AArch64Support(apply.BinfmtDir); !ok {
+		if ok, detail := apply.AArch64Support(p.binfmtDir); !ok {
 			fmt.Fprintf(w, "Warning: %s (variants %v; here: %s)\n", apply.AArch64Missing, arm, detail)
 		}
 	}
 	if len(kvm) == 0 {
 		return
 	}
-	st, err := probeKVM(ctx, (&runtimeFlags{}).name(cfg), "", cfg.Runtime.Image)
+	st, err := p.kvm(ctx)
 	switch {
 	case err != nil:
 		fmt.Fprintf(w, "Note: could not check KVM for %v: %v\n", kvm, err)
