@@ -91,5 +91,5 @@ func efiPhrase(efi bool) string {
 	if efi {
 		return "always boots with UEFI"
 	}
-	return "boots with BIOS only"
+	return "has no UEFI-booting variant"
 }
