@@ -33,6 +33,9 @@ and recorded in isos.lock.hcl as soon as it is built; SHA256SUMS and
 manifest.json are rewritten at the end. Only one apply runs at a time per
 directory.
 
+Apply never asks for confirmation; -auto-approve is accepted for
+Terraform habits and changes nothing.
+
 Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -41,7 +44,9 @@ Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 	}
 	af.planFlags.register(cmd)
 	af.rt.register(cmd)
-	cmd.Flags().IntVar(&af.parallelism, "parallelism", 0, "builds at once (default: runtime.parallelism in isos.hcl, else 2)")
+	cmd.Flags().Var(positiveInt{&af.parallelism}, "parallelism", "`N` builds at once, N >= 1 (default: runtime.parallelism in isos.hcl, else 2)")
+	// Terraform habit: apply never prompts, so there is nothing to approve.
+	cmd.Flags().Bool("auto-approve", false, "accepted and ignored: apply never asks for confirmation")
 	cmd.Flags().BoolVar(&af.prune, "prune", false, "delete the artifacts of variants removed from isos.hcl")
 	cmd.Flags().StringVar(&af.onError, "on-error", "continue", "when a build fails: continue (finish the others) or abort (cancel all)")
 	return cmd

@@ -61,3 +61,7 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// jsonFormatVersion is the format_version of every -json output; a
+// consumer accepts the same major version (docs/json.md).
+const jsonFormatVersion = "1.0"

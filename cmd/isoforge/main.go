@@ -49,7 +49,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signalContext(stderr)
 	defer stop()
 	root := newRootCmd(&streams{in: stdin, out: stdout, err: stderr})
-	root.SetArgs(normalizeFlags(root, args))
+	args, oneDash := normalizeFlags(args)
+	root.SetFlagErrorFunc((&flagErrors{oneDash: oneDash}).handle)
+	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK

@@ -32,6 +32,7 @@ It pins nixpkgs and every variant's input hash in isos.lock.hcl and
 rebuilds only the variants whose inputs changed.
 
 Flags take one dash or two: -check and --check are the same.`,
+		Version:       currentVersion().Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -44,6 +45,9 @@ Flags take one dash or two: -check and --check are the same.`,
 			return nil
 		},
 	}
+	// Unknown commands get cobra's did-you-mean within two edits.
+	root.SuggestionsMinimumDistance = 2
+	root.SetVersionTemplate(currentVersion().String() + "\n")
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)

@@ -6,11 +6,21 @@ import (
 	"github.com/agext/levenshtein"
 )
 
-func suggest(given string, candidates []string) string {
+// nameSuggestion returns the first candidate within a small edit distance
+// of given, or "" (after Terraform's internal/didyoumean); callers sort the
+// candidates.
+func nameSuggestion(given string, candidates []string) string {
 	for _, c := range candidates {
 		if levenshtein.Distance(given, c, nil) < 3 {
-			return fmt.Sprintf(" (did you mean %q?)", c)
+			return c
 		}
+	}
+	return ""
+}
+
+func suggest(given string, candidates []string) string {
+	if c := nameSuggestion(given, candidates); c != "" {
+		return fmt.Sprintf(" (did you mean %q?)", c)
 	}
 	return ""
 }
