@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/spf13/cobra"
 )
@@ -22,7 +23,7 @@ artifacts, the lockfile or other containers, and refuses to run while an
 apply holds the directory.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ws, release, err := openLockedWorkspace(s, g, &cf)
+			ws, release, err := openLockedWorkspace(newOutput(s, g, false), &cf)
 			if err != nil {
 				return err
 			}
@@ -36,7 +37,7 @@ apply holds the directory.`,
 			if err != nil {
 				return &exitError{code: exitError1, err: err}
 			}
-			fmt.Fprintf(s.out, "Removed %s and %s.\n", plural(n, "container"), plural(files, "temporary file"))
+			fmt.Fprintf(s.out, "Removed %s and %s.\n", views.Plural(n, "container"), views.Plural(files, "temporary file"))
 			return nil
 		},
 	}

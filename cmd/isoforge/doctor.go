@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 	"github.com/spf13/cobra"
@@ -113,7 +114,7 @@ func doctorHost(w io.Writer, cfg *spec.Config) {
 	}
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(probe, &st); err == nil {
-		fmt.Fprintf(w, "disk: %s free for %s\n", humanSize(int64(st.Bavail)*st.Bsize), out)
+		fmt.Fprintf(w, "disk: %s free for %s\n", views.HumanSize(int64(st.Bavail)*st.Bsize), out)
 	}
 }
 
@@ -136,5 +137,5 @@ func dirSize(root string) string {
 	if err != nil {
 		return "size unknown (" + root + " not readable here)"
 	}
-	return humanSize(total)
+	return views.HumanSize(total)
 }

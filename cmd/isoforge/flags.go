@@ -122,3 +122,19 @@ func (e engineName) Set(s string) error {
 	*e.v = s
 	return nil
 }
+
+// oneOf is a string flag with a fixed set of values.
+type oneOf struct {
+	v       *string
+	allowed []string
+}
+
+func (o oneOf) String() string { return *o.v }
+func (o oneOf) Type() string   { return strings.Join(o.allowed, "|") }
+func (o oneOf) Set(s string) error {
+	if !slices.Contains(o.allowed, s) {
+		return fmt.Errorf("must be %s", strings.Join(o.allowed, " or "))
+	}
+	*o.v = s
+	return nil
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/atomicfile"
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
@@ -95,7 +96,7 @@ func formatFile(s *streams, path string, o fmtOptions) (bool, error) {
 		return false, err
 	}
 	if _, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos); diags.HasErrors() {
-		writeDiagnostics(s.err, nil, diags, false)
+		views.New(s.out, s.err, true).Diagnostics(diags)
 		return false, fmt.Errorf("%s has syntax errors; fix them before formatting", path)
 	}
 	out := hclwrite.Format(src)

@@ -22,8 +22,8 @@ func compileSchema(name string) (*jsonschema.Schema, error) {
 }
 
 // validateJSON checks one JSON document, or with NDJSON every line, against
-// a schema: `validatejson [-ndjson] SCHEMA FILE` (FILE may be stdout).
-func validateJSON(ts *testscript.TestScript, neg bool, args []string) {
+// a schema, `validatejson [-ndjson] SCHEMA FILE` (FILE may be stdout).
+func validateJSONCmd(ts *testscript.TestScript, neg bool, args []string) {
 	ndjson := len(args) > 0 && args[0] == "-ndjson"
 	if ndjson {
 		args = args[1:]

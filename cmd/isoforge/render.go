@@ -2,37 +2,60 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/isoforge/isoforge/engine/render"
+	"github.com/isoforge/isoforge/spec"
 	"github.com/spf13/cobra"
 )
 
 func newRenderCmd(s *streams, g *globals) *cobra.Command {
 	var cf configFlags
-	var dir string
 	cmd := &cobra.Command{
 		Use:   "render VARIANT",
 		Short: "Print the NixOS module (iso.nix) generated for a variant",
-		Args:  cobra.ExactArgs(1),
+		Long: `Render prints the NixOS module isoforge generates for VARIANT, as the
+builder receives it. For a for_each base or an abstract variant it says
+which buildable variants exist under that name. The configuration is
+read from the current directory, or -chdir.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, l, diags := cf.load(dir)
-			writeDiagnostics(s.err, l.Files(), diags, g.color(s.err))
+			o := newOutput(s, g, false)
+			cfg, l, diags := cf.load(".")
+			o.diagnostics(diags, l.Files())
 			if diags.HasErrors() {
-				return &exitError{code: exitError1}
+				return o.fail(nil)
 			}
 			v, ok := cfg.Variant(args[0])
 			if !ok {
-				return &exitError{code: exitError1, err: unknownVariant(args[0], cfg.VariantNames())}
+				return o.fail(unknownVariant(cfg, args[0]))
 			}
 			_, err := s.out.Write(render.Module(v))
 			return err
 		},
 	}
 	cf.register(cmd)
-	cmd.Flags().StringVar(&dir, "dir", ".", "configuration `DIR`")
 	return cmd
 }
 
-func unknownVariant(name string, names []string) error {
-	return fmt.Errorf("no variant named %q%s; variants: %v", name, suggest(name, names), names)
+// unknownVariant explains a name that is no buildable variant: a for_each
+// base or an abstract parent lists what it expands to.
+func unknownVariant(cfg *spec.Config, name string) error {
+	names := cfg.VariantNames()
+	if children := expandedFrom(cfg, name); len(children) > 0 {
+		return fmt.Errorf("%q is not itself built: it is expanded (for_each) or inherited into %s; name one of those", name, strings.Join(children, ", "))
+	}
+	return fmt.Errorf("no variant named %q%s; variants: %s", name, suggest(name, names), strings.Join(names, ", "))
+}
+
+// expandedFrom lists the buildable variants a for_each base (NAME-KEY)
+// or an abstract variant (through inherits) produced.
+func expandedFrom(cfg *spec.Config, name string) []string {
+	var out []string
+	for _, v := range cfg.Variants {
+		if strings.HasPrefix(v.Name, name+"-") {
+			out = append(out, v.Name)
+		}
+	}
+	return out
 }

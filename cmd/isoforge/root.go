@@ -67,11 +67,3 @@ Flags take one dash or two: -check and --check are the same.`,
 	)
 	return root
 }
-
-// color reports whether output to w may use ANSI colors.
-func (g *globals) color(w io.Writer) bool {
-	if g.noColor || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	return isTerminal(w)
-}

@@ -24,10 +24,3 @@ func suggest(given string, candidates []string) string {
 	}
 	return ""
 }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}

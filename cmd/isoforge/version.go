@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/render"
 	"github.com/spf13/cobra"
 )
@@ -24,7 +25,7 @@ func currentVersion() versionInfo {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		goVersion = bi.GoVersion
 	}
-	return versionInfo{FormatVersion: jsonFormatVersion, Version: version, Renderer: render.Version, GoVersion: goVersion}
+	return versionInfo{FormatVersion: views.FormatVersion, Version: version, Renderer: render.Version, GoVersion: goVersion}
 }
 
 func (v versionInfo) String() string {
@@ -39,7 +40,7 @@ func newVersionCmd(s *streams) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if asJSON {
-				return writeJSON(s.out, currentVersion())
+				return views.WriteJSON(s.out, currentVersion())
 			}
 			_, err := fmt.Fprintln(s.out, currentVersion())
 			return err

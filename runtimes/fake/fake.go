@@ -31,6 +31,9 @@ type Runtime struct {
 	Runs []runtimes.ContainerSpec
 	// MissingImage makes EnsureImage fail as a failed pull does.
 	MissingImage bool
+	// Output are extra lines every build prints on stderr (e.g. Nix's
+	// transient warnings), before it finishes.
+	Output []string
 	running      map[string]runtimes.Container
 }
 
@@ -79,6 +82,9 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	r.mu.Unlock()
 	defer func() { r.mu.Lock(); delete(r.running, cs.Name); r.mu.Unlock() }()
 	out("stdout", "fake builder: "+cs.Labels[runtimes.LabelVariant])
+	for _, l := range r.Output {
+		out("stderr", l)
+	}
 	select {
 	case <-ctx.Done():
 		return -1, ctx.Err()
