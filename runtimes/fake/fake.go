@@ -33,8 +33,8 @@ type Runtime struct {
 	MissingImage bool
 	// Output are extra lines every build prints on stderr (e.g. Nix's
 	// transient warnings), before it finishes.
-	Output []string
-	running      map[string]runtimes.Container
+	Output  []string
+	running map[string]runtimes.Container
 }
 
 // Register makes "fake" selectable by name.
