@@ -81,6 +81,7 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 	c.checkPackages(v.Packages)
 	v.Modules = c.checkModules(v.Modules)
 	c.checkKernelParams(v.KernelParams)
+	c.checkImageSettings(v)
 	return c.diags
 }
 

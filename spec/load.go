@@ -89,7 +89,8 @@ func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return cfg, diags
 	}
-	d := &decoder{cfg: cfg, blocks: blocks, fnCtx: &hcl.EvalContext{Functions: functions(abs)}, nixpkgsPathOverride: opts.NixpkgsPath}
+	d := &decoder{cfg: cfg, blocks: blocks, fnCtx: &hcl.EvalContext{Functions: functions(abs)}, nixpkgsPathOverride: opts.NixpkgsPath,
+		files: l.parser.Files()}
 	diags = append(diags, d.decode(opts, l.parseVarFile)...)
 	return cfg, diags
 }
@@ -127,6 +128,17 @@ type decoder struct {
 	ctx    *hcl.EvalContext
 
 	nixpkgsPathOverride string
+	// files are the parsed configuration files, whose bytes map nix
+	// bodies back to their lines.
+	files map[string]*hcl.File
+}
+
+// source returns the bytes of a parsed configuration file, or nil.
+func (d *decoder) source(name string) []byte {
+	if f, ok := d.files[name]; ok {
+		return f.Bytes
+	}
+	return nil
 }
 
 func (d *decoder) decode(opts Options, parse func(string) (*hcl.File, hcl.Diagnostics)) hcl.Diagnostics {
@@ -260,6 +272,9 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 			continue
 		}
 		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel)
+		if f, ok := fields["nix"]; ok {
+			v.NixSource = newSourceMap(d.cfg.Dir, f.Range, d.source(f.Range.Filename), v.Nix)
+		}
 		diags = append(diags, vDiags...)
 		diags = append(diags, uniqueFileName(files, v, fields)...)
 		d.cfg.Variants = append(d.cfg.Variants, v)

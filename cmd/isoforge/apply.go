@@ -20,6 +20,7 @@ type applyFlags struct {
 	parallelism int
 	prune       bool
 	onError     string
+	showTrace   bool
 }
 
 func newApplyCmd(s *streams, g *globals) *cobra.Command {
@@ -50,6 +51,7 @@ Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 	cmd.Flags().Bool("auto-approve", false, "accepted and ignored: apply never asks for confirmation")
 	cmd.Flags().BoolVar(&af.prune, "prune", false, "delete the artifacts of variants removed from isos.hcl")
 	cmd.Flags().Var(oneOf{&af.onError, []string{"continue", "abort"}}, "on-error", "when a build fails: continue (finish the others) or abort (cancel all)")
+	cmd.Flags().BoolVar(&af.showTrace, "show-trace", false, "pass --show-trace to nix-build: Nix's full evaluation trace in build errors")
 	return cmd
 }
 
@@ -86,7 +88,7 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
 	results, err := a.Apply(ctx, pl, apply.Options{
 		Parallelism: af.parallel(ws), Abort: af.onError == "abort", Prune: af.prune,
-		RunID: newRunID(), Events: view.Event,
+		RunID: newRunID(), Events: view.Event, ShowTrace: af.showTrace,
 	})
 	view.Summary(results, err)
 	return applyExit(ctx.Err(), err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/isoforge/isoforge/engine/render"
+	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/spec"
 	"github.com/spf13/cobra"
 )
@@ -30,12 +31,28 @@ read from the current directory, or -chdir.`,
 			if !ok {
 				return o.fail(unknownVariant(cfg, args[0]))
 			}
-			_, err := s.out.Write(render.Module(v))
+			_, err := s.out.Write(render.Module(v, render.Options{Revision: lockedRevision(cfg)}))
 			return err
 		},
 	}
 	cf.register(cmd)
 	return cmd
+}
+
+// lockedRevision is the nixpkgs revision builds would use, without the
+// network: the configured rev, or the channel's pin in the lock.
+func lockedRevision(cfg *spec.Config) string {
+	if cfg.Nixpkgs.Rev != "" || cfg.Nixpkgs.Channel == "" {
+		return cfg.Nixpkgs.Rev
+	}
+	ws, diags := workspace.Open(cfg)
+	if diags.HasErrors() {
+		return ""
+	}
+	if p, ok := ws.Lock.Pin(); ok && p.Channel == cfg.Nixpkgs.Channel {
+		return p.Rev
+	}
+	return ""
 }
 
 // unknownVariant explains a name that is no buildable variant: a for_each

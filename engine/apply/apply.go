@@ -32,6 +32,8 @@ type Options struct {
 	Prune bool
 	// RunID labels this run's containers.
 	RunID string
+	// ShowTrace passes --show-trace to nix-build.
+	ShowTrace bool
 	// Events receives progress; it is called from several goroutines.
 	Events func(Event)
 }

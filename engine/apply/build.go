@@ -43,15 +43,15 @@ func (a *Applier) build(ctx context.Context, p lockfile.Pin, act plan.Action, o 
 func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action, o Options, r *Result) error {
 	work := WorkDir(a.Cfg.Dir, act.Variant)
 	defer os.RemoveAll(work)
-	if err := prepareWork(work, act.Rendered); err != nil {
+	if err := prepareWork(work, act.Module.Text); err != nil {
 		return err
 	}
-	log, err := newBuildLog(r.LogPath, act.Variant, o)
+	log, err := newBuildLog(r.LogPath, act.Variant, o, newLogMapper(a.Cfg.Dir, act))
 	if err != nil {
 		return err
 	}
 	defer log.Close()
-	cs, err := a.containerSpec(p, act, work, o.RunID)
+	cs, err := a.containerSpec(p, act, work, o)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 		return err
 	}
 	if code != 0 {
-		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Tail()}
+		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary()}
 	}
 	src, err := findArtifact(filepath.Join(work, "artifact"))
 	if err != nil {
@@ -97,12 +97,13 @@ func prepareWork(work string, rendered []byte) error {
 // containerSpec is the least-privilege builder: the configuration and a
 // local nixpkgs read-only, only the work directory writable, the store
 // in a named volume, /dev/kvm only for formats that boot a VM.
-func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work, runID string) (runtimes.ContainerSpec, error) {
+func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
 	f, _ := spec.LookupFormat(act.Spec.Format)
+	runID := o.RunID
 	cs := runtimes.ContainerSpec{
 		Name:    containerName(act.Variant, runID),
 		Image:   a.Cfg.Runtime.Image,
-		Command: []string{"/bin/sh", "-c", BuildScript(f, NixpkgsArg(p))},
+		Command: []string{"/bin/sh", "-c", BuildScript(f, NixpkgsArg(p), ScriptOptions{ShowTrace: o.ShowTrace})},
 		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Binds: []runtimes.Bind{
 			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},

@@ -85,9 +85,10 @@ func quoteNixIndented(s string) string {
 func evalModule(t testing.TB, file string, pkgs []string) map[string]any {
 	t.Helper()
 	expr := `let
-  lib = { mkForce = x: x; mkDefault = x: x; };
+  lib = { mkForce = x: x; mkDefault = x: x; trivial.release = "26.11"; };
   r = import ./` + filepath.Base(file) + ` { config = { }; inherit lib; pkgs = ` + stubPkgs(pkgs) + `; modulesPath = "/modules"; };
-in r // { imports = map toString (r.imports or [ ]); }`
+  show = i: if builtins.isAttrs i then "<nix module>" else toString i;
+in r // { imports = map show (r.imports or [ ]); }`
 	var out map[string]any
 	nixEval(t, filepath.Dir(file), expr, &out)
 	return out

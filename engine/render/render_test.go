@@ -36,7 +36,7 @@ func TestExamplesRender(t *testing.T) {
 		cfg := loadExample(t, name)
 		for _, v := range cfg.Variants {
 			t.Run(name+"/"+v.Name, func(t *testing.T) {
-				src := render.Module(v)
+				src := render.Module(v, render.Options{})
 				golden := filepath.Join("testdata", name+"-"+v.Name+".nix")
 				checkGolden(t, golden, src)
 				file := filepath.Join(t.TempDir(), "iso.nix")
@@ -48,6 +48,29 @@ func TestExamplesRender(t *testing.T) {
 				checkValues(t, v, got)
 			})
 		}
+	}
+}
+
+// corpusRevision is the revision the corpus pins.
+const corpusRevision = "5ef6c425980847c78a80d759abc476e941a9bf42"
+
+// TestCorpusRender renders every variant of testdata/corpus, one per
+// rendering rule, with its pinned revision, against golden files.
+func TestCorpusRender(t *testing.T) {
+	cfg, diags := spec.NewLoader().Load(filepath.Join("testdata", "corpus"), spec.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	for _, v := range cfg.Variants {
+		t.Run(v.Name, func(t *testing.T) {
+			src := render.Module(v, render.Options{Revision: cfg.Nixpkgs.Rev})
+			checkGolden(t, filepath.Join("testdata", "corpus-"+v.Name+".nix"), src)
+			file := filepath.Join(t.TempDir(), "iso.nix")
+			if err := os.WriteFile(file, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			nixParse(t, file)
+		})
 	}
 }
 
@@ -103,6 +126,9 @@ func checkValues(t *testing.T, v spec.Variant, got map[string]any) {
 	}
 	for _, m := range v.Modules {
 		wantImports = append(wantImports, render.SrcMount+"/"+m)
+	}
+	if strings.TrimSpace(v.Nix) != "" {
+		wantImports = append(wantImports, "<nix module>")
 	}
 	if d := cmp.Diff(wantImports, imports); d != "" {
 		t.Errorf("imports differ (-want +got):\n%s", d)
