@@ -84,6 +84,9 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	if o.stream == nil {
 		view = views.NewApply(o.v, false, views.ApplyOptions{Estimates: previousDurations(ws.Cfg), Version: version})
 	}
+	if n, ok := view.(interface{ Interrupted() }); ok && s.interrupt != nil {
+		s.interrupt.set(n.Interrupted)
+	}
 	view.Plan(pl, af.skipped(ws))
 	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
 	results, err := a.Apply(ctx, pl, apply.Options{

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 )
 
@@ -46,9 +47,12 @@ const (
 )
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signalContext(stderr)
+	notice := &interruptNotice{say: func() {
+		fmt.Fprintln(stderr, "\nInterrupted: stopping builds; Ctrl-C again exits at once.")
+	}}
+	ctx, stop := signalContext(notice)
 	defer stop()
-	root := newRootCmd(&streams{in: stdin, out: stdout, err: stderr})
+	root := newRootCmd(&streams{in: stdin, out: stdout, err: stderr, interrupt: notice})
 	args, oneDash := normalizeFlags(args)
 	root.SetFlagErrorFunc((&flagErrors{oneDash: oneDash}).handle)
 	root.SetArgs(args)
@@ -69,7 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // signalContext is cancelled by the first SIGINT or SIGTERM; a second one
 // exits at once, as users expect from a build tool.
-func signalContext(stderr io.Writer) (context.Context, func()) {
+func signalContext(notice *interruptNotice) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
@@ -79,10 +83,30 @@ func signalContext(stderr io.Writer) (context.Context, func()) {
 		case <-ctx.Done():
 			return
 		}
-		fmt.Fprintln(stderr, "\nInterrupted: stopping builds and cleaning up (press Ctrl-C again to exit at once)...")
+		notice.announce()
 		cancel()
 		<-ch
 		os.Exit(exitInterrupted)
 	}()
 	return ctx, func() { signal.Stop(ch); cancel() }
+}
+
+// interruptNotice says that Ctrl-C was pressed. The live view takes it
+// over, so the message lands above its redrawn block instead of in it.
+type interruptNotice struct {
+	mu  sync.Mutex
+	say func()
+}
+
+func (n *interruptNotice) set(say func()) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.say = say
+}
+
+func (n *interruptNotice) announce() {
+	n.mu.Lock()
+	say := n.say
+	n.mu.Unlock()
+	say()
 }

@@ -13,6 +13,8 @@ type streams struct {
 	in  io.Reader
 	out io.Writer
 	err io.Writer
+	// interrupt announces Ctrl-C; nil in tests that never signal.
+	interrupt *interruptNotice
 }
 
 // globals are the flags every command takes.

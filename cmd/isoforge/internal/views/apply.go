@@ -35,7 +35,7 @@ func NewApply(v *View, asJSON bool, o ApplyOptions) Apply {
 	switch {
 	case asJSON:
 		return NewApplyJSON(v.Out, o.Version)
-	case IsTerminal(v.Out):
+	case v.Interactive():
 		return newLive(v, o)
 	}
 	return &plainApply{v: v}
@@ -177,17 +177,30 @@ func failureDetail(r apply.Result) string {
 	return detail
 }
 
+// writeTable prints the variants an apply worked on, columns as wide as
+// their content. A failed or cancelled build lists no artifact: it wrote
+// none.
 func writeTable(w io.Writer, rs []apply.Result) {
-	fmt.Fprintf(w, "\n%-24s %-9s %-32s %10s %9s\n", "VARIANT", "RESULT", "ARTIFACT", "SIZE", "DURATION")
+	rows := [][]string{{"VARIANT", "RESULT", "ARTIFACT", "SIZE", "DURATION"}}
 	for _, r := range rs {
 		if r.Kind == plan.NoOp {
 			continue
 		}
 		artifact, size := r.Artifact, HumanSize(r.Size)
 		if !r.Built {
-			artifact, size = "-", "-" // a failed or cancelled build wrote nothing
+			artifact, size = "-", "-"
 		}
-		fmt.Fprintf(w, "%-24s %-9s %-32s %10s %9s\n", r.Variant, ResultWord(r), artifact, size, durationText(r.Duration))
+		rows = append(rows, []string{r.Variant, ResultWord(r), artifact, size, durationText(r.Duration)})
+	}
+	widths := make([]int, 5)
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], len(c))
+		}
+	}
+	fmt.Fprintln(w)
+	for _, row := range rows {
+		fmt.Fprintf(w, "%-*s  %-*s  %-*s  %*s  %*s\n", widths[0], row[0], widths[1], row[1], widths[2], row[2], widths[3], row[3], widths[4], row[4])
 	}
 }
 

@@ -16,8 +16,8 @@ func (v *View) Diagnostics(diags hcl.Diagnostics) {
 		return
 	}
 	width := 0
-	if IsTerminal(v.Err) {
-		width = Width(v.Err)
+	if IsTerminal(v.errFile) {
+		width = Width(v.errFile) - 1
 	}
 	wr := hcl.NewDiagnosticTextWriter(v.Err, v.Files, uint(width), v.color)
 	_ = wr.WriteDiagnostics(diags)

@@ -94,6 +94,15 @@ func (l *live) Event(e apply.Event) {
 	}
 }
 
+// Interrupted prints the Ctrl-C notice above the live block.
+func (l *live) Interrupted() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.clear()
+	fmt.Fprintln(l.v.Err, "Interrupted: stopping builds; Ctrl-C again exits at once.")
+	l.redraw()
+}
+
 func (l *live) mark(t apply.EventType) string {
 	switch t {
 	case apply.EventFailed:
@@ -196,7 +205,7 @@ func clock(d time.Duration) string {
 // cut shortens a line to one column less than the terminal's width, so
 // no line ever wraps; ANSI color sequences take no columns.
 func (l *live) cut(s string) string {
-	return Truncate(s, Width(l.v.Out)-1)
+	return Truncate(s, l.v.OutWidth()-1)
 }
 
 // Truncate cuts s to n visible columns, ending with "…" when it cut.

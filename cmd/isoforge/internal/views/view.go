@@ -21,11 +21,14 @@ import (
 // (docs/json.md).
 const FormatVersion = "1.0"
 
-// View is the output streams of one command run.
+// View is the output streams of one command run. On a terminal they
+// wrap lines one column before its width.
 type View struct {
 	Out   io.Writer
 	Err   io.Writer
 	color bool
+	// outFile and errFile are the raw streams, for terminal queries.
+	outFile, errFile io.Writer
 	// Files are the parsed configuration files, for diagnostic snippets.
 	Files map[string]*hcl.File
 }
@@ -34,8 +37,21 @@ type View struct {
 // is a terminal and noColor (or NO_COLOR) does not forbid it.
 func New(out, errw io.Writer, noColor bool) *View {
 	color := !noColor && os.Getenv("NO_COLOR") == "" && IsTerminal(out)
-	return &View{Out: out, Err: errw, color: color}
+	v := &View{Out: out, Err: errw, color: color, outFile: out, errFile: errw}
+	if IsTerminal(out) {
+		v.Out = &wrapWriter{w: out, width: func() int { return Width(out) }}
+	}
+	if IsTerminal(errw) {
+		v.Err = &wrapWriter{w: errw, width: func() int { return Width(errw) }}
+	}
+	return v
 }
+
+// Interactive reports whether stdout is a terminal (the live view's home).
+func (v *View) Interactive() bool { return IsTerminal(v.outFile) }
+
+// OutWidth is stdout's width in columns.
+func (v *View) OutWidth() int { return Width(v.outFile) }
 
 // Color reports whether the view paints with ANSI colors.
 func (v *View) Color() bool { return v.color }
