@@ -257,4 +257,3 @@ func checkProgress(t *testing.T, lines []string, total, parallel int) {
 }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
-
