@@ -6,16 +6,17 @@ import (
 	"github.com/agext/levenshtein"
 )
 
-// nameSuggestion returns the first candidate within a small edit distance
-// of given, or "" (after Terraform's internal/didyoumean); callers sort the
-// candidates.
+// nameSuggestion returns the candidate closest to given within a small
+// edit distance, the first of equals, or "" (after Terraform's
+// internal/didyoumean); callers sort the candidates.
 func nameSuggestion(given string, candidates []string) string {
+	best, bestDist := "", 3
 	for _, c := range candidates {
-		if levenshtein.Distance(given, c, nil) < 3 {
-			return c
+		if d := levenshtein.Distance(given, c, nil); d < bestDist {
+			best, bestDist = c, d
 		}
 	}
-	return ""
+	return best
 }
 
 func suggest(given string, candidates []string) string {
