@@ -95,13 +95,6 @@ func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 	return cfg, diags
 }
 
-func (l *Loader) parseVarFile(path string) (*hcl.File, hcl.Diagnostics) {
-	if strings.HasSuffix(path, ".json") {
-		return l.parser.ParseJSONFile(path)
-	}
-	return l.parser.ParseHCLFile(path)
-}
-
 func (l *Loader) parseAll(dir string, names []string) (map[string][]*hcl.Block, hcl.Diagnostics) {
 	blocks := map[string][]*hcl.Block{}
 	var diags hcl.Diagnostics
@@ -272,6 +265,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 			continue
 		}
 		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel)
+		v.Block, v.Lineage = inst.Block.Labels[0], r.lineage(inst)
 		if f, ok := fields["nix"]; ok {
 			v.NixSource = newSourceMap(d.cfg.Dir, f.Range, d.source(f.Range.Filename), v.Nix)
 		}
@@ -279,6 +273,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 		diags = append(diags, uniqueFileName(files, v, fields)...)
 		d.cfg.Variants = append(d.cfg.Variants, v)
 	}
+	diags = append(diags, nothingBuildable(byName, d.cfg.Variants, diags)...)
 	if len(byName) == 0 && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No variants",
 			Detail: "The configuration declares no variant block, so there is nothing to build. Add variant \"NAME\" {}."})

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/spf13/cobra"
 )
@@ -38,7 +37,6 @@ Exit status: 0 valid, 1 invalid.`,
 			variants := []string{}
 			if cfg != nil && !diags.HasErrors() {
 				variants = cfg.VariantNames()
-				diags = append(diags, buildsNothing(cfg)...)
 				if locked {
 					diags = append(diags, lockDiagnostics(cfg)...)
 				}
@@ -66,19 +64,6 @@ Exit status: 0 valid, 1 invalid.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().BoolVar(&locked, "locked", false, "also fail when isos.lock.hcl is missing or any variant's inputs differ from it")
 	return cmd
-}
-
-// buildsNothing warns when every variant is abstract: apply would do
-// nothing and the user almost certainly forgot a concrete variant.
-func buildsNothing(cfg interface{ VariantNames() []string }) hcl.Diagnostics {
-	if len(cfg.VariantNames()) > 0 {
-		return nil
-	}
-	return hcl.Diagnostics{{
-		Severity: hcl.DiagWarning,
-		Summary:  "Nothing to build",
-		Detail:   "The configuration declares no buildable variant (only abstract ones, or none). Add a variant block without abstract = true, or one that inherits from an abstract variant.",
-	}}
 }
 
 func dirArg(args []string) string {
