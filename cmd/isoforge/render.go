@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/isoforge/isoforge/engine/render"
@@ -19,7 +20,8 @@ func newRenderCmd(s *streams, g *globals) *cobra.Command {
 builder receives it. For a for_each base or an abstract variant it says
 which buildable variants exist under that name. The configuration is
 read from the current directory, or -chdir.`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeVariants(&cf),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o := newOutput(s, g, false)
 			cfg, l, diags := cf.load(".")
@@ -56,21 +58,33 @@ func lockedRevision(cfg *spec.Config) string {
 }
 
 // unknownVariant explains a name that is no buildable variant: a for_each
-// base or an abstract parent lists what it expands to.
+// base or an abstract parent lists the variants built from it.
 func unknownVariant(cfg *spec.Config, name string) error {
 	names := cfg.VariantNames()
-	if children := expandedFrom(cfg, name); len(children) > 0 {
-		return fmt.Errorf("%q is not itself built: it is expanded (for_each) or inherited into %s; name one of those", name, strings.Join(children, ", "))
+	var fromBlock, inheriting []string
+	for _, v := range cfg.Variants {
+		if v.Block == name {
+			fromBlock = append(fromBlock, v.Name)
+		}
+		if slices.Contains(v.Lineage, name) {
+			inheriting = append(inheriting, v.Name)
+		}
+	}
+	switch {
+	case len(fromBlock) > 0:
+		return fmt.Errorf("%q is a for_each block, not a variant: it expands to %s; name one of those", name, strings.Join(fromBlock, ", "))
+	case len(inheriting) > 0:
+		return fmt.Errorf("%q is an abstract variant and is not built; variants inheriting from it: %s", name, strings.Join(inheriting, ", "))
 	}
 	return fmt.Errorf("no variant named %q%s; variants: %s", name, suggest(name, names), strings.Join(names, ", "))
 }
 
-// expandedFrom lists the buildable variants a for_each base (NAME-KEY)
-// or an abstract variant (through inherits) produced.
+// expandedFrom lists the buildable variants a for_each base or an
+// abstract variant (through inherits) produced.
 func expandedFrom(cfg *spec.Config, name string) []string {
 	var out []string
 	for _, v := range cfg.Variants {
-		if strings.HasPrefix(v.Name, name+"-") {
+		if v.Block == name || slices.Contains(v.Lineage, name) {
 			out = append(out, v.Name)
 		}
 	}

@@ -66,6 +66,12 @@ Flags take one dash or two: -check and --check are the same.`,
 		newLockCmd(s, g),
 		newCleanCmd(s, g),
 		newDoctorCmd(s, g),
+		newShowCmd(s, g),
+		newListCmd(s, g),
+		newFormatsCmd(s),
 	)
+	for _, c := range root.Commands() {
+		registerCompletions(c, &configFlags{})
+	}
 	return root
 }
