@@ -172,4 +172,3 @@ func registerCompletions(cmd *cobra.Command, cf *configFlags) {
 		_ = cmd.RegisterFlagCompletionFunc("on-error", cobra.FixedCompletions([]string{"continue", "abort"}, cobra.ShellCompDirectiveNoFileComp))
 	}
 }
-
