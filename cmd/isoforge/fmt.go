@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/atomicfile"
+	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/spec"
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
 )
@@ -26,13 +29,19 @@ func newFmtCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fmt [PATH...]",
 		Short: "Rewrite .hcl files in the canonical format",
-		Long: `Fmt rewrites isos.hcl and the other .hcl files in each PATH (files or
-directories, default the current one) in the canonical HCL format.
+		Long: `Fmt rewrites isoforge's files in the canonical HCL format. In a
+directory (default: the current one) those are isos.hcl, *.isos.hcl and
+isos.lock.hcl; other .hcl files (Terraform, Packer, Nomad) are left
+alone. A file named on the command line is formatted whatever its name
+(e.g. a -var-file). "isoforge fmt -" formats stdin to stdout.
 
 Exit status: 0 done (or nothing to change), 1 error (e.g. a syntax
 error), 3 with -check when a file is not formatted.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 && args[0] == "-" {
+				return formatStdin(s, o)
+			}
 			if len(args) == 0 {
 				args = []string{"."}
 			}
@@ -80,12 +89,43 @@ func hclFiles(path string, recursive bool) ([]string, error) {
 		if d.IsDir() && p != path && (!recursive || strings.HasPrefix(d.Name(), ".")) {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".hcl") {
+		if !d.IsDir() && isIsoforgeFile(d.Name()) {
 			files = append(files, p)
 		}
 		return nil
 	})
 	return files, err
+}
+
+// isIsoforgeFile matches the files fmt formats in a directory: those the
+// loader reads, and the lock.
+func isIsoforgeFile(name string) bool {
+	return name == spec.FileName || strings.HasSuffix(name, "."+spec.FileName) || name == lockfile.FileName
+}
+
+// formatStdin formats stdin to stdout, as terraform fmt - does; with
+// -check it prints nothing and exits 3 when the input is not formatted.
+func formatStdin(s *streams, o fmtOptions) error {
+	src, err := io.ReadAll(io.LimitReader(s.in, 64<<20))
+	if err != nil {
+		return &exitError{code: exitError1, err: fmt.Errorf("reading stdin: %w", err)}
+	}
+	if _, diags := hclsyntax.ParseConfig(src, "<stdin>", hcl.InitialPos); diags.HasErrors() {
+		views.New(s.out, s.err, true).Diagnostics(diags)
+		return &exitError{code: exitError1, err: fmt.Errorf("stdin has syntax errors; fix them before formatting")}
+	}
+	out := hclwrite.Format(src)
+	switch {
+	case o.check && !bytes.Equal(src, out):
+		return &exitError{code: exitFmtCheck}
+	case o.check:
+		return nil
+	case o.diff:
+		_, err = s.out.Write(diff.Diff("<stdin>", src, "<stdin>", out))
+	default:
+		_, err = s.out.Write(out)
+	}
+	return err
 }
 
 // formatFile formats one file and reports whether it was (or would be)
