@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/workspace"
@@ -49,19 +47,19 @@ and refuses to run while an apply holds the directory.`,
 			}
 			defer release()
 			if f.artifacts {
-				if err := cleanArtifacts(s, ws); err != nil {
+				if err := cleanArtifacts(o.v, ws); err != nil {
 					return o.fail(err)
 				}
 			}
 			if f.store {
-				if err := cleanStore(cmd, s, ws, &f.rf); err != nil {
+				if err := cleanStore(cmd, o.v, ws, &f.rf); err != nil {
 					return o.fail(err)
 				}
 			}
 			if f.artifacts || f.store {
 				return nil
 			}
-			if err := cleanLeftovers(cmd, s, ws, &f); err != nil {
+			if err := cleanLeftovers(cmd, o.v, ws, &f); err != nil {
 				return o.fail(err)
 			}
 			return nil
@@ -76,7 +74,7 @@ and refuses to run while an apply holds the directory.`,
 }
 
 // cleanLeftovers removes an interrupted run's containers and files.
-func cleanLeftovers(cmd *cobra.Command, s *streams, ws *workspace.Workspace, f *cleanFlags) error {
+func cleanLeftovers(cmd *cobra.Command, v *views.View, ws *workspace.Workspace, f *cleanFlags) error {
 	rt, err := f.rf.open(cmd.Context(), ws.Cfg)
 	if err != nil {
 		return err
@@ -86,6 +84,6 @@ func cleanLeftovers(cmd *cobra.Command, s *streams, ws *workspace.Workspace, f *
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "Removed %s and %s.\n", views.Plural(n, "container"), views.Plural(files, "temporary file"))
+	v.Cleaned(n, files)
 	return nil
 }

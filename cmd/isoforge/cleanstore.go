@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
@@ -21,11 +22,11 @@ import (
 // configured variant writes. Only files with an artifact extension are
 // candidates, and every removal goes through an os.Root of the output
 // directory, so nothing outside it can be reached through symlinks.
-func cleanArtifacts(s *streams, ws *workspace.Workspace) error {
+func cleanArtifacts(v *views.View, ws *workspace.Workspace) error {
 	outDir := filepath.Join(ws.Cfg.Dir, filepath.FromSlash(ws.Cfg.OutputDir))
 	root, err := os.OpenRoot(outDir)
 	if errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(s.out, "No output directory %s: nothing to remove.\n", ws.Cfg.OutputDir)
+		v.NoStaleArtifacts(ws.Cfg.OutputDir)
 		return nil
 	}
 	if err != nil {
@@ -45,10 +46,10 @@ func cleanArtifacts(s *streams, ws *workspace.Workspace) error {
 			return fmt.Errorf("removing %s: %w", e.Name(), err)
 		}
 		removed = append(removed, e.Name())
-		fmt.Fprintf(s.out, "Removed %s\n", filepath.ToSlash(filepath.Join(ws.Cfg.OutputDir, e.Name())))
+		v.RemovedArtifact(filepath.ToSlash(filepath.Join(ws.Cfg.OutputDir, e.Name())))
 	}
 	if len(removed) == 0 {
-		fmt.Fprintln(s.out, "No stale artifacts: every artifact belongs to a configured variant.")
+		v.NoStaleArtifacts("")
 	}
 	return nil
 }
@@ -75,7 +76,7 @@ var gcFreedRe = regexp.MustCompile(`^\d+ store paths? deleted, [0-9.]+ [KMGT]?i?
 
 // cleanStore runs nix-collect-garbage against the store volume in a
 // builder container and reports what Nix freed.
-func cleanStore(cmd *cobra.Command, s *streams, ws *workspace.Workspace, rf *runtimeFlags) error {
+func cleanStore(cmd *cobra.Command, v *views.View, ws *workspace.Workspace, rf *runtimeFlags) error {
 	ctx := cmd.Context()
 	rt, err := rf.open(ctx, ws.Cfg)
 	if err != nil {
@@ -88,7 +89,7 @@ func cleanStore(cmd *cobra.Command, s *streams, ws *workspace.Workspace, rf *run
 		return fmt.Errorf("inspecting the store volume %s: %w", name, err)
 	}
 	if !vol.Exists {
-		fmt.Fprintf(s.out, "Store volume %s does not exist yet: nothing to collect.\n", name)
+		v.StoreCollected(name, "")
 		return nil
 	}
 	var tail []string
@@ -114,6 +115,6 @@ func cleanStore(cmd *cobra.Command, s *streams, ws *workspace.Workspace, rf *run
 	if summary == "" {
 		summary = "nix-collect-garbage printed no summary"
 	}
-	fmt.Fprintf(s.out, "Collected garbage in store volume %s: %s.\n", name, summary)
+	v.StoreCollected(name, summary)
 	return nil
 }

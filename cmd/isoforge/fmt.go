@@ -39,8 +39,9 @@ Exit status: 0 done (or nothing to change), 1 error (e.g. a syntax
 error), 3 with -check when a file is not formatted.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			v := views.New(s.out, s.err, true)
 			if len(args) == 1 && args[0] == "-" {
-				return formatStdin(s, o)
+				return formatStdin(s.in, v, o)
 			}
 			if len(args) == 0 {
 				args = []string{"."}
@@ -55,7 +56,7 @@ error), 3 with -check when a file is not formatted.`,
 			}
 			changed := false
 			for _, f := range files {
-				c, err := formatFile(s, f, o)
+				c, err := formatFile(v, f, o)
 				if err != nil {
 					return &exitError{code: exitError1, err: err}
 				}
@@ -105,13 +106,13 @@ func isIsoforgeFile(name string) bool {
 
 // formatStdin formats stdin to stdout, as terraform fmt - does; with
 // -check it prints nothing and exits 3 when the input is not formatted.
-func formatStdin(s *streams, o fmtOptions) error {
-	src, err := io.ReadAll(io.LimitReader(s.in, 64<<20))
+func formatStdin(in io.Reader, v *views.View, o fmtOptions) error {
+	src, err := io.ReadAll(io.LimitReader(in, 64<<20))
 	if err != nil {
 		return &exitError{code: exitError1, err: fmt.Errorf("reading stdin: %w", err)}
 	}
 	if _, diags := hclsyntax.ParseConfig(src, "<stdin>", hcl.InitialPos); diags.HasErrors() {
-		views.New(s.out, s.err, true).Diagnostics(diags)
+		v.Diagnostics(diags)
 		return &exitError{code: exitError1, err: fmt.Errorf("stdin has syntax errors; fix them before formatting")}
 	}
 	out := hclwrite.Format(src)
@@ -121,32 +122,33 @@ func formatStdin(s *streams, o fmtOptions) error {
 	case o.check:
 		return nil
 	case o.diff:
-		_, err = s.out.Write(diff.Diff("<stdin>", src, "<stdin>", out))
+		err = v.Raw(diff.Diff("<stdin>", src, "<stdin>", out))
 	default:
-		_, err = s.out.Write(out)
+		err = v.Raw(out)
 	}
 	return err
 }
 
 // formatFile formats one file and reports whether it was (or would be)
 // changed. Syntax errors are reported instead of formatting broken input.
-func formatFile(s *streams, path string, o fmtOptions) (bool, error) {
+func formatFile(v *views.View, path string, o fmtOptions) (bool, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return false, err
 	}
 	if _, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos); diags.HasErrors() {
-		views.New(s.out, s.err, true).Diagnostics(diags)
+		v.Diagnostics(diags)
 		return false, fmt.Errorf("%s has syntax errors; fix them before formatting", path)
 	}
 	out := hclwrite.Format(src)
 	if bytes.Equal(src, out) {
 		return false, nil
 	}
-	fmt.Fprintln(s.out, path)
+	var d []byte
 	if o.diff {
-		s.out.Write(diff.Diff(path, src, path, out))
+		d = diff.Diff(path, src, path, out)
 	}
+	v.Formatted(path, d)
 	if o.check {
 		return true, nil
 	}

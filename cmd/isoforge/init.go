@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/spec"
 	"github.com/spf13/cobra"
 )
@@ -32,7 +33,7 @@ starter and the key. It refuses private keys: pass the .pub file.`,
 			dir := dirArg(args)
 			path := filepath.Join(dir, spec.FileName)
 			if _, err := os.Stat(path); err == nil && !force {
-				fmt.Fprintf(s.out, "%s already exists: the directory is initialised; nothing was written (-force rewrites it).\n", path)
+				views.New(s.out, s.err, false).AlreadyInitialised(path)
 				return nil
 			}
 			keyFile, err := findKey(key)
@@ -50,8 +51,7 @@ starter and the key. It refuses private keys: pass the .pub file.`,
 			if err := ensureGitignore(dir); err != nil {
 				return err
 			}
-			fmt.Fprintf(s.out, "Wrote %s and %s (root's SSH key, copied from %s).\nNext: isoforge validate, then isoforge apply.\n",
-				path, filepath.Join(dir, rel), keyFile)
+			views.New(s.out, s.err, false).Initialised(path, filepath.Join(dir, rel), keyFile)
 			return nil
 		},
 	}

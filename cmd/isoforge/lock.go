@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-
-	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
-	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/spf13/cobra"
 )
 
@@ -23,7 +19,8 @@ The channel is resolved with a GET of <channels host>/<channel>/git-revision;
 set ISOFORGE_CHANNELS_URL to use a mirror.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ws, err := openWorkspace(newOutput(s, g, false), &cf)
+			o := newOutput(s, g, false)
+			ws, err := openWorkspace(o, &cf)
 			if err != nil {
 				return err
 			}
@@ -33,14 +30,14 @@ set ISOFORGE_CHANNELS_URL to use a mirror.`,
 				return &exitError{code: exitError1, err: err}
 			}
 			if hadPin && old == p {
-				fmt.Fprintf(s.out, "nixpkgs: %s (unchanged)\n", views.DescribePin(p))
+				o.v.Locked(p, false)
 				return nil
 			}
 			ws.Lock.SetPin(p)
 			if err := ws.Lock.Save(ws.LockPath); err != nil {
 				return &exitError{code: exitError1, err: err}
 			}
-			fmt.Fprintf(s.out, "nixpkgs: %s (written to %s)\n", views.DescribePin(p), lockfile.FileName)
+			o.v.Locked(p, true)
 			return nil
 		},
 	}

@@ -10,8 +10,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
+	"github.com/spf13/cobra"
 )
 
 func main() {
@@ -60,15 +64,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	code := exitError1
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintf(stderr, "Error: %s\n", ee.err)
-		}
-		return ee.code
+		code, err = ee.code, ee.err
 	}
-	fmt.Fprintf(stderr, "Error: %s\n", err)
-	return exitError1
+	if err != nil {
+		views.New(stdout, stderr, false).Error(withCommandSuggestion(root, err))
+	}
+	return code
 }
 
 // signalContext is cancelled by the first SIGINT or SIGTERM; a second one
@@ -109,4 +113,18 @@ func (n *interruptNotice) announce() {
 	say := n.say
 	n.mu.Unlock()
 	say()
+}
+
+// withCommandSuggestion adds a one-line did-you-mean to cobra's unknown
+// command error (its own suggestion text spans several lines).
+func withCommandSuggestion(root *cobra.Command, err error) error {
+	name, ok := strings.CutPrefix(err.Error(), "unknown command \"")
+	if !ok {
+		return err
+	}
+	name, _, _ = strings.Cut(name, "\"")
+	if s := root.SuggestionsFor(name); len(s) > 0 {
+		return fmt.Errorf("%w; did you mean %s?", err, strings.Join(s, " or "))
+	}
+	return fmt.Errorf("%w; run 'isoforge -help' for the commands", err)
 }

@@ -33,8 +33,7 @@ read from the current directory, or -chdir.`,
 			if !ok {
 				return o.fail(unknownVariant(cfg, args[0]))
 			}
-			_, err := s.out.Write(render.Module(v, render.Options{Revision: lockedRevision(cfg)}))
-			return err
+			return o.v.Raw(render.Module(v, render.Options{Revision: lockedRevision(cfg)}))
 		},
 	}
 	cf.register(cmd)

@@ -47,8 +47,10 @@ Flags take one dash or two: -check and --check are the same.`,
 			return nil
 		},
 	}
-	// Unknown commands get cobra's did-you-mean within two edits.
+	// Unknown commands get a did-you-mean within two edits; main adds it
+	// on one line (cobra's own text spans several).
 	root.SuggestionsMinimumDistance = 2
+	root.DisableSuggestions = true
 	root.SetVersionTemplate(currentVersion().String() + "\n")
 	root.SetIn(s.in)
 	root.SetOut(s.out)

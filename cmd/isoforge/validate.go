@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/spf13/cobra"
 )
@@ -51,7 +49,7 @@ Exit status: 0 valid, 1 invalid.`,
 				v.Files = l.Files()
 				v.Diagnostics(diags)
 				if !diags.HasErrors() {
-					fmt.Fprintf(s.out, "Success! The configuration is valid (%s).\n", views.Plural(len(variants), "variant"))
+					v.Valid(len(variants))
 				}
 			}
 			if diags.HasErrors() {

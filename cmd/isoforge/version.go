@@ -42,8 +42,8 @@ func newVersionCmd(s *streams) *cobra.Command {
 			if asJSON {
 				return views.WriteJSON(s.out, currentVersion())
 			}
-			_, err := fmt.Fprintln(s.out, currentVersion())
-			return err
+			views.New(s.out, s.err, false).Line(currentVersion())
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the version as JSON")
