@@ -66,9 +66,15 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 		return err
 	}
 	defer release()
+	af.refresh, af.planFlags.prune = true, af.prune
 	pl, _, err := computePlan(ctx, ws, &af.planFlags)
 	if err != nil {
 		return o.fail(err)
+	}
+	if pl.HasChanges() {
+		if pl.Pin, err = completePin(ctx, s, pl.Pin); err != nil {
+			return o.fail(err)
+		}
 	}
 	rt, err := af.runtimeFor(cmd, o, ws, pl)
 	if err != nil {
@@ -85,7 +91,7 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 		view = views.NewApply(o.v, false, views.ApplyOptions{Estimates: previousDurations(ws.Cfg), Version: version})
 	}
 	if n, ok := view.(interface{ Interrupted() }); ok && s.interrupt != nil {
-		s.interrupt.set(n.Interrupted)
+		s.interrupt.setNotice(n.Interrupted)
 	}
 	view.Plan(pl, af.skipped(ws))
 	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
@@ -106,7 +112,7 @@ func (af *applyFlags) runtimeFor(cmd *cobra.Command, o *output, ws *workspace.Wo
 			return af.rt.open(cmd.Context(), ws.Cfg)
 		}
 	}
-	if !apply.HasLeftovers(ws.Cfg.Dir) {
+	if !workspace.HasLeftovers(ws.Cfg.Dir) {
 		return nil, nil
 	}
 	rt, err := af.rt.open(cmd.Context(), ws.Cfg)

@@ -14,7 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/atomicfile"
-	"github.com/isoforge/isoforge/engine/lockfile"
+
 	"github.com/isoforge/isoforge/spec"
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
@@ -90,7 +90,9 @@ func hclFiles(path string, recursive bool) ([]string, error) {
 		if d.IsDir() && p != path && (!recursive || strings.HasPrefix(d.Name(), ".")) {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && isIsoforgeFile(d.Name()) {
+		// Only regular files: a symlink or FIFO committed in a repository
+		// must not make fmt read (and print) something outside it.
+		if d.Type().IsRegular() && isIsoforgeFile(d.Name()) {
 			files = append(files, p)
 		}
 		return nil
@@ -99,9 +101,11 @@ func hclFiles(path string, recursive bool) ([]string, error) {
 }
 
 // isIsoforgeFile matches the files fmt formats in a directory: those the
-// loader reads, and the lock.
+// loader reads. The lockfile is generated in canonical form; formatting a
+// large one would cost seconds for nothing (terraform fmt skips its lock
+// too). Name it explicitly to check it anyway.
 func isIsoforgeFile(name string) bool {
-	return name == spec.FileName || strings.HasSuffix(name, "."+spec.FileName) || name == lockfile.FileName
+	return name == spec.FileName || strings.HasSuffix(name, "."+spec.FileName)
 }
 
 // formatStdin formats stdin to stdout, as terraform fmt - does; with
@@ -132,9 +136,13 @@ func formatStdin(in io.Reader, v *views.View, o fmtOptions) error {
 // formatFile formats one file and reports whether it was (or would be)
 // changed. Syntax errors are reported instead of formatting broken input.
 func formatFile(v *views.View, path string, o fmtOptions) (bool, error) {
-	src, err := os.ReadFile(path)
+	src, err := spec.ReadRegularFile(path, spec.MaxFileBytes)
 	if err != nil {
 		return false, err
+	}
+	if diags := spec.CheckInputBounds(src, path, spec.SourceConfig, spec.MaxFileBytes); diags.HasErrors() {
+		v.Diagnostics(diags)
+		return false, fmt.Errorf("%s cannot be formatted", path)
 	}
 	if _, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos); diags.HasErrors() {
 		v.Diagnostics(diags)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -189,6 +190,10 @@ func checkISOs(t testing.TB, dir string) {
 			Packages       []string `json:"packages"`
 			AuthorizedKeys []string `json:"authorizedKeys"`
 			KernelParams   []string `json:"kernelParams"`
+			OpenSSH        struct {
+				Enable bool `json:"enable"`
+			} `json:"openssh"`
+			WantedBy []string `json:"wpaSupplicantWantedBy"`
 		}
 		if err := json.Unmarshal(raw, &got); err != nil {
 			t.Fatalf("%s: %v: %s", iso, err, raw)
@@ -203,6 +208,12 @@ func checkISOs(t testing.TB, dir string) {
 		if got.HostName != wantHost || !subsequence(v.Packages, got.Packages) ||
 			len(got.AuthorizedKeys) != len(v.SSHKeys) || !subsequence(v.KernelParams, got.KernelParams) {
 			t.Errorf("%s embeds %+v, want the settings of %s: %+v", iso, got, v.Name, v)
+		}
+		if len(v.SSHKeys) > 0 && !got.OpenSSH.Enable {
+			t.Errorf("%s: root has keys but sshd is off", iso)
+		}
+		if slices.Contains(v.Modules, "modules/wifi.nix") && !slices.Contains(got.WantedBy, "multi-user.target") {
+			t.Errorf("%s: wpa_supplicant does not start at boot (wantedBy %q)", iso, got.WantedBy)
 		}
 	}
 }
@@ -231,7 +242,7 @@ func checkSums(t testing.TB, dir string) {
 // checkLockMatches: the lock parses and every entry matches its artifact.
 func checkLockMatches(t testing.TB, dir string) {
 	t.Helper()
-	l, diags := lockfile.Load(filepath.Join(dir, lockfile.FileName))
+	l, _, diags := lockfile.Load(filepath.Join(dir, lockfile.FileName))
 	if diags.HasErrors() {
 		t.Fatalf("lock does not parse: %s", diags.Error())
 	}

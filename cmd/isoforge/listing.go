@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"strings"
@@ -31,7 +32,7 @@ matches the lock). Without a pinned nixpkgs every variant is pending.`,
 			if err != nil {
 				return err
 			}
-			items, err := listVariants(ws)
+			items, err := listVariants(cmd.Context(), ws)
 			if err != nil {
 				return o.fail(err)
 			}
@@ -49,9 +50,9 @@ matches the lock). Without a pinned nixpkgs every variant is pending.`,
 
 // listVariants plans offline against the locked pin to learn each
 // variant's state.
-func listVariants(ws *workspace.Workspace) ([]views.ListedVariant, error) {
+func listVariants(ctx context.Context, ws *workspace.Workspace) ([]views.ListedVariant, error) {
 	states := map[string]string{}
-	if p, err := pin.Locked(ws.Cfg.Nixpkgs, ws.Cfg.Dir, ws.Lock); err == nil {
+	if p, err := pin.Locked(ctx, ws.Cfg.Nixpkgs, ws.Cfg.Dir, ws.Lock); err == nil {
 		pl, err := ws.Plan(p, plan.Options{})
 		if err != nil {
 			return nil, err

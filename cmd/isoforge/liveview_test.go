@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +33,13 @@ variant "gamma" {}
 // be redrawn in place (the cursor never runs past the screen) and the
 // progress line's counts must add up.
 func TestLiveViewPTY(t *testing.T) {
+	// The TEST DOUBLE archive host of TestScripts: apply fetches the
+	// pinned revision once to record its NAR hash.
+	archives := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(standinArchive(t))
+	}))
+	defer archives.Close()
+	t.Setenv("ISOFORGE_NIXPKGS_ARCHIVES", archives.URL+"/archive")
 	for _, cols := range []int{60, 120} {
 		t.Run(strconv.Itoa(cols), func(t *testing.T) {
 			dir := t.TempDir()
@@ -83,7 +92,8 @@ func runInPTY(t *testing.T, dir string, cols int, interruptAfter []byte, env ...
 	t.Helper()
 	cmd := exec.Command("isoforge", "apply", "-runtime", "fake", "-parallelism", "1")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), append(env, "HOME="+dir, "NO_COLOR=1")...)
+	home := t.TempDir() // outside the configuration, as for real users
+	cmd.Env = append(os.Environ(), append(env, "HOME="+home, "XDG_CACHE_HOME="+home+"/cache", "NO_COLOR=1")...)
 	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(cols), Rows: 40})
 	if err != nil {
 		t.Fatal(err)

@@ -3,16 +3,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
-	"sync"
-	"syscall"
 
 	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/spf13/cobra"
@@ -51,16 +47,16 @@ const (
 )
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	notice := &interruptNotice{say: func() {
-		fmt.Fprintln(stderr, "\nInterrupted: stopping builds; Ctrl-C again exits at once.")
-	}}
-	ctx, stop := signalContext(notice)
+	ctx, intr, stop := signalContext(stderr)
 	defer stop()
-	root := newRootCmd(&streams{in: stdin, out: stdout, err: stderr, interrupt: notice})
+	root := newRootCmd(&streams{in: stdin, out: pipeWriter{stdout, intr}, err: stderr, interrupt: intr})
 	args, oneDash := normalizeFlags(args)
 	root.SetFlagErrorFunc((&flagErrors{oneDash: oneDash}).handle)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	return intr.exitCode(exitCode(root, root.ExecuteContext(ctx), stdout, stderr))
+}
+
+func exitCode(root *cobra.Command, err error, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
@@ -73,46 +69,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		views.New(stdout, stderr, false).Error(withCommandSuggestion(root, err))
 	}
 	return code
-}
-
-// signalContext is cancelled by the first SIGINT or SIGTERM; a second one
-// exits at once, as users expect from a build tool.
-func signalContext(notice *interruptNotice) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return
-		}
-		notice.announce()
-		cancel()
-		<-ch
-		os.Exit(exitInterrupted)
-	}()
-	return ctx, func() { signal.Stop(ch); cancel() }
-}
-
-// interruptNotice says that Ctrl-C was pressed. The live view takes it
-// over, so the message lands above its redrawn block instead of in it.
-type interruptNotice struct {
-	mu  sync.Mutex
-	say func()
-}
-
-func (n *interruptNotice) set(say func()) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.say = say
-}
-
-func (n *interruptNotice) announce() {
-	n.mu.Lock()
-	say := n.say
-	n.mu.Unlock()
-	say()
 }
 
 // withCommandSuggestion adds a one-line did-you-mean to cobra's unknown

@@ -22,6 +22,11 @@ plan warns which variants it skipped.
 With -json the plan, or the diagnostics of a configuration that does not
 load, is one JSON document on stdout (docs/json.md).
 
+With -refresh=false it compares inputs with the lock only, offline, and
+ignores the output directory: on a fresh clone with a committed lock,
+'plan -detailed-exitcode -refresh=false' answers "does isos.lock.hcl
+match isos.hcl" (exit 0) or not (exit 2).
+
 Exit status: 0 success; with -detailed-exitcode 0 nothing to do,
 1 error, 2 changes pending.`,
 		Args: cobra.NoArgs,
@@ -56,5 +61,6 @@ Exit status: 0 success; with -detailed-exitcode 0 nothing to do,
 	}
 	pf.register(cmd)
 	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	cmd.Flags().BoolVar(&pf.refresh, "refresh", true, "check artifacts in the output directory; -refresh=false compares inputs with the lock only, offline (CI)")
 	return cmd
 }

@@ -13,8 +13,8 @@ type streams struct {
 	in  io.Reader
 	out io.Writer
 	err io.Writer
-	// interrupt announces Ctrl-C; nil in tests that never signal.
-	interrupt *interruptNotice
+	// interrupt records signals; nil in tests that never signal.
+	interrupt *interruption
 }
 
 // globals are the flags every command takes.

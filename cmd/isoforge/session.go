@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"os"
-	"path/filepath"
 
-	"github.com/isoforge/isoforge/engine/apply"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/workspace"
@@ -19,6 +19,9 @@ type planFlags struct {
 	replace []string
 	verify  bool
 	asJSON  bool
+	// refresh is false with plan -refresh=false; apply always refreshes.
+	refresh bool
+	prune   bool
 }
 
 func (p *planFlags) register(cmd *cobra.Command) {
@@ -38,7 +41,7 @@ func openWorkspace(o *output, cf *configFlags) (*workspace.Workspace, error) {
 		return nil, o.fail(nil)
 	}
 	ws, lDiags := workspace.Open(cfg)
-	o.diagnostics(lDiags, nil)
+	o.diagnostics(lDiags, lockFiles(ws))
 	if lDiags.HasErrors() {
 		return nil, o.fail(nil)
 	}
@@ -52,15 +55,41 @@ func openLockedWorkspace(o *output, cf *configFlags) (*workspace.Workspace, func
 	if err != nil {
 		return nil, nil, err
 	}
-	lock, err := apply.AcquireDirLock(filepath.Join(ws.Cfg.Dir, apply.StateDir))
+	lock, err := workspace.LockDir(ws.Cfg.Dir)
 	if err != nil {
 		return nil, nil, o.fail(err)
 	}
 	return ws, func() { lock.Release() }, nil
 }
 
+// lockFiles maps the lockfile's name to its source, for snippets.
+func lockFiles(ws *workspace.Workspace) map[string]*hcl.File {
+	if ws.LockFile == nil {
+		return nil
+	}
+	return map[string]*hcl.File{lockfile.FileName: ws.LockFile}
+}
+
 func resolver() *pin.Resolver {
-	return &pin.Resolver{ChannelsURL: os.Getenv(pin.ChannelsURLEnv)}
+	return &pin.Resolver{ChannelsURL: os.Getenv(pin.ChannelsURLEnv), ArchivesURL: os.Getenv(pin.ArchivesURLEnv)}
+}
+
+// completePin downloads the pinned revision's archive once to record its
+// NAR hash (when the lock has none for it), showing a progress bar on a
+// terminal.
+func completePin(ctx context.Context, s *streams, p lockfile.Pin) (lockfile.Pin, error) {
+	if p.Local() || p.NarHash != "" {
+		return p, nil
+	}
+	r := resolver()
+	bar := newProgressBar(s.err, "nixpkgs "+p.Rev[:12])
+	r.Progress = bar.update
+	defer bar.done()
+	p, err := r.Complete(ctx, p)
+	if err != nil {
+		return p, &exitError{code: exitError1, err: err}
+	}
+	return p, nil
 }
 
 // computePlan resolves the pin (from the lock when possible) and plans.

@@ -27,7 +27,7 @@ func (p *planFlags) options(ws *workspace.Workspace) (plan.Options, error) {
 		replace = append(replace, matched...)
 	}
 	slices.Sort(replace)
-	return plan.Options{Targets: p.targets, Replace: slices.Compact(replace), Verify: p.verify}, nil
+	return plan.Options{Targets: p.targets, Replace: slices.Compact(replace), Verify: p.verify, NoRefresh: !p.refresh, Prune: p.prune}, nil
 }
 
 // skipped lists the configured and locked variants -target leaves out.

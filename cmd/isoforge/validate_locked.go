@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
@@ -16,7 +17,7 @@ func lockDiagnostics(cfg *spec.Config) hcl.Diagnostics {
 	if diags.HasErrors() {
 		return diags
 	}
-	mm, err := ws.CheckLocked()
+	mm, err := ws.CheckLocked(context.Background())
 	if err != nil {
 		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot check " + lockfile.FileName, Detail: err.Error()})
 	}

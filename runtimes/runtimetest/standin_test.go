@@ -207,7 +207,9 @@ func needNix(t *testing.T) string {
 }
 
 // renderedModule is the shape engine/render produces, with every option
-// it may set, importing the fleet example's wifi module.
+// it may set, importing the fleet example's wifi module (which starts
+// wpa_supplicant at boot with the mkForce wantedBy the wifi attribute
+// renders).
 const renderedModule = `{ config, lib, pkgs, modulesPath, ... }:
 let src = %s; in
 {
@@ -231,7 +233,6 @@ let src = %s; in
   system.nixos.versionSuffix = ".0123456789ab";
   system.stateVersion = lib.mkDefault lib.trivial.release;
   networking.wireless = { enable = true; networks."ssid".psk = "a-long-passphrase"; };
-  systemd.services.wpa_supplicant.wantedBy = lib.mkForce [ "multi-user.target" ];
 }`
 
 // TestStandinRenderedModule evaluates a module of the shape isoforge

@@ -29,6 +29,7 @@ set [
 // {
   python3Packages = set [ "requests" "pyyaml" ];
   inherit lib;
+  targetPlatform = hostPlatform;
   stdenv = {
     inherit hostPlatform;
     buildPlatform = hostPlatform;

@@ -37,8 +37,10 @@ func DescribePin(p lockfile.Pin) string {
 		return fmt.Sprintf("channel %s at %s", p.Channel, p.Rev)
 	case p.Rev != "":
 		return "revision " + p.Rev
+	case p.Path != "":
+		return fmt.Sprintf("local path %s (%s)", p.Path, p.NarHash)
 	default:
-		return fmt.Sprintf("local path %s (%s)", p.Path, p.PathHash)
+		return fmt.Sprintf("local path from ISOFORGE_NIXPKGS_PATH (%s)", p.NarHash)
 	}
 }
 
@@ -84,12 +86,14 @@ type PlanJSON struct {
 	Diagnostics   []Diagnostic   `json:"diagnostics"`
 }
 
-// PinJSON is a nixpkgs pin: channel and rev, a rev, or a path and its hash.
+// PinJSON is a nixpkgs pin: channel and rev, or a rev, with the archive
+// and NAR hash; or a local path and its NAR hash.
 type PinJSON struct {
-	Channel  string `json:"channel,omitempty"`
-	Rev      string `json:"rev,omitempty"`
-	Path     string `json:"path,omitempty"`
-	PathHash string `json:"path_hash,omitempty"`
+	Channel string `json:"channel,omitempty"`
+	Rev     string `json:"rev,omitempty"`
+	URL     string `json:"url,omitempty"`
+	Path    string `json:"path,omitempty"`
+	NarHash string `json:"nar_hash,omitempty"`
 }
 
 // ActionJSON is one variant's planned action.

@@ -56,16 +56,20 @@ func (v *View) OutWidth() int { return Width(v.outFile) }
 // Color reports whether the view paints with ANSI colors.
 func (v *View) Color() bool { return v.color }
 
+// fder is a writer backed by a file descriptor: an *os.File, or a
+// wrapper around one (main's broken-pipe detector).
+type fder interface{ Fd() uintptr }
+
 // IsTerminal reports whether w is a terminal.
 func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := w.(fder)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
 // Width is the terminal's width in columns, read on every call so a
 // resized window is honoured; 80 when w is not a terminal.
 func Width(w io.Writer) int {
-	if f, ok := w.(*os.File); ok {
+	if f, ok := w.(fder); ok {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
 			return cols
 		}

@@ -7,6 +7,7 @@
   ./config/locale.nix
   ./config/system-path.nix
   ./config/users-groups.nix
+  ./image/images.nix
   ./misc/assertions.nix
   ./misc/label.nix
   ./misc/nixpkgs.nix
