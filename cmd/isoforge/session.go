@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
@@ -82,9 +83,9 @@ func completePin(ctx context.Context, s *streams, p lockfile.Pin) (lockfile.Pin,
 		return p, nil
 	}
 	r := resolver()
-	bar := newProgressBar(s.err, "nixpkgs "+p.Rev[:12])
-	r.Progress = bar.update
-	defer bar.done()
+	bar := views.NewProgressBar(s.err, "nixpkgs "+p.Rev[:12])
+	r.Progress = bar.Update
+	defer bar.Done()
 	p, err := r.Complete(ctx, p)
 	if err != nil {
 		return p, &exitError{code: exitError1, err: err}

@@ -1,4 +1,4 @@
-package main
+package views
 
 import (
 	"fmt"
@@ -6,13 +6,11 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 )
 
-// progressBar draws one self-overwriting line on a terminal, at most ten
+// ProgressBar draws one self-overwriting line on a terminal, at most ten
 // times a second; elsewhere (CI logs) it stays silent.
-type progressBar struct {
+type ProgressBar struct {
 	mu    sync.Mutex
 	w     io.Writer
 	label string
@@ -21,11 +19,13 @@ type progressBar struct {
 	drawn bool
 }
 
-func newProgressBar(w io.Writer, label string) *progressBar {
-	return &progressBar{w: w, label: label, on: views.IsTerminal(w)}
+// NewProgressBar draws on w (stderr) when it is a terminal.
+func NewProgressBar(w io.Writer, label string) *ProgressBar {
+	return &ProgressBar{w: w, label: label, on: IsTerminal(w)}
 }
 
-func (b *progressBar) update(done, total int64) {
+// Update shows done of total bytes (total <= 0: unknown).
+func (b *ProgressBar) Update(done, total int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.on || time.Since(b.last) < 100*time.Millisecond {
@@ -40,10 +40,11 @@ func (b *progressBar) update(done, total int64) {
 		line = fmt.Sprintf("%s: [%s%s] %.1f/%.1f MiB", b.label, strings.Repeat("=", n), strings.Repeat(" ", width-n), mib, float64(total)/(1<<20))
 	}
 	// Cut to the terminal: a wrapped line would not be overwritten by \r.
-	fmt.Fprintf(b.w, "\r\x1b[K%s", views.Truncate(line, views.Width(b.w)-1))
+	fmt.Fprintf(b.w, "\r\x1b[K%s", Truncate(line, Width(b.w)-1))
 }
 
-func (b *progressBar) done() {
+// Done ends the line.
+func (b *ProgressBar) Done() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.drawn {
