@@ -56,7 +56,9 @@ func TestCleanStoreFreesSpace(t *testing.T) {
 	}
 }
 
-// volumeSize asks Podman's disk-usage API how big a volume is.
+// volumeSize asks Podman's disk-usage API how big a volume is. The API
+// fails when a container of a concurrent test vanishes while it counts,
+// so it is asked again a few times.
 func volumeSize(t *testing.T, host, name string) int64 {
 	t.Helper()
 	ctx, err := bindings.NewConnection(context.Background(), host)
@@ -64,6 +66,10 @@ func volumeSize(t *testing.T, host, name string) int64 {
 		t.Fatal(err)
 	}
 	report, err := system.DiskUsage(ctx, nil)
+	for try := 0; err != nil && try < 10; try++ {
+		time.Sleep(500 * time.Millisecond)
+		report, err = system.DiskUsage(ctx, nil)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
