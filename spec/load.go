@@ -303,7 +303,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 	diags = append(diags, nDiags...)
 	r := &resolver{defaults: defaults, byName: byName, done: map[string]map[string]field{}, visiting: map[string]bool{}}
 	files := map[string]string{}
-	nix := newNixChecker(d.cfg.Dir, d.addSource)
+	nix := newNixChecker(d.cfg.Dir, d.cfg.OutputDir, d.addSource)
 	for _, name := range sortedKeys(byName) {
 		inst := byName[name]
 		fields, rDiags := r.resolve(inst)

@@ -13,20 +13,35 @@ import (
 )
 
 // nixChecker parses Nix offline, in-process: every variant's nix body and
-// every module file, with the .nix files they reach by literal path. A
-// syntax error is a diagnostic at its line and column in isos.hcl or in
-// the module file, before any container starts. Each distinct body and
-// file is parsed once.
+// every module file, with the files they reach by literal path. A syntax
+// error is a diagnostic at its line and column in isos.hcl or in the
+// module file, before any container starts. What each source reaches
+// becomes the variant's Inputs (see reach.go). Each distinct body and file
+// is parsed once.
 type nixChecker struct {
 	dir    string
-	bodies map[string]*nixsyntax.SyntaxError // by body and where it was written
-	files  map[string]bool
+	outDir string
+	bodies map[string]bodyInfo // by body and where it was written
+	files  map[string]*fileInfo
+	trees  map[string][]string // directory -> its regular files
 	add    func(name string, src []byte)
 	diags  hcl.Diagnostics
 }
 
-func newNixChecker(dir string, add func(string, []byte)) *nixChecker {
-	return &nixChecker{dir: dir, bodies: map[string]*nixsyntax.SyntaxError{}, files: map[string]bool{}, add: add}
+// bodyInfo is what a nix body reaches.
+type bodyInfo struct {
+	ok   bool
+	refs []ref
+}
+
+// fileInfo is what one module file reaches directly.
+type fileInfo struct {
+	refs []ref
+}
+
+func newNixChecker(dir, outDir string, add func(string, []byte)) *nixChecker {
+	return &nixChecker{dir: dir, outDir: outDir, bodies: map[string]bodyInfo{}, files: map[string]*fileInfo{},
+		trees: map[string][]string{}, add: add}
 }
 
 // bodyPrefix wraps a body the way the renderer does: a module function
@@ -35,29 +50,38 @@ func newNixChecker(dir string, add func(string, []byte)) *nixChecker {
 // variables), and the body starts on line 2.
 const bodyPrefix = "let src = null; in { config, lib, pkgs, modulesPath, ... }: {\n"
 
+// checkVariant parses what the variant uses and records the files it
+// reaches in v.Inputs.
 func (c *nixChecker) checkVariant(v *Variant) {
+	seen := map[string]bool{}
+	var refs []ref
 	if strings.TrimSpace(v.Nix) != "" {
-		c.checkBody(v)
+		refs = append(refs, c.checkBody(v)...)
 	}
 	for _, m := range v.Modules {
-		c.checkFile(m)
+		refs = append(refs, ref{path: m, module: true})
 	}
+	if len(v.ExtraInputs) > 0 {
+		rng := v.Ranges["extra_inputs"]
+		refs = append(refs, c.extraInputs(v, &rng)...)
+	}
+	v.Inputs = c.closure(refs, seen)
 }
 
-// checkBody parses a variant's nix body. A body written once (in
-// defaults or a parent) and used by many variants is parsed and reported
-// once.
-func (c *nixChecker) checkBody(v *Variant) {
+func (c *nixChecker) checkBody(v *Variant) []ref {
 	key := v.Nix + "\x00" + v.NixSource.Expr.String()
-	if _, seen := c.bodies[key]; seen {
-		return
+	if info, seen := c.bodies[key]; seen {
+		return info.refs
 	}
-	_, err := nixsyntax.Parse("nix", []byte(bodyPrefix+v.Nix+"\n}"))
+	f, err := nixsyntax.Parse("nix", []byte(bodyPrefix+v.Nix+"\n}"))
 	serr := syntaxError(err)
-	c.bodies[key] = serr
 	if serr == nil {
-		return
+		refs, diags := bodyRefs(f, v)
+		c.diags = append(c.diags, diags...)
+		c.bodies[key] = bodyInfo{ok: true, refs: refs}
+		return refs
 	}
+	c.bodies[key] = bodyInfo{}
 	line, col := serr.Pos.Line-1, serr.Pos.Column
 	if n := strings.Count(v.Nix, "\n") + 1; line > n {
 		line, col = n, len(lastLine(v.Nix))+1
@@ -71,22 +95,21 @@ func (c *nixChecker) checkBody(v *Variant) {
 		Detail: fmt.Sprintf("%s:%d:%d: %s (variant %q). The nix attribute holds NixOS option definitions such as `services.openssh.enable = true;`, with config, lib, pkgs, modulesPath and src in scope.",
 			v.NixSource.File, rng.Start.Line, rng.Start.Column, capitalize(serr.Msg), v.Name),
 	})
+	return nil
 }
 
-// checkFile parses a module (a file, or a directory's default.nix) and
-// follows the .nix files it reaches by literal relative path.
-func (c *nixChecker) checkFile(rel string) {
-	rel = path.Clean(rel)
-	if st, err := os.Lstat(filepath.Join(c.dir, filepath.FromSlash(rel))); err == nil && st.IsDir() {
-		rel = path.Join(rel, "default.nix")
+// parseFile parses a module file once and returns what it reaches; nil
+// when it cannot be read (checkModules reports missing modules, and the
+// build reports what Nix cannot read) or does not parse.
+func (c *nixChecker) parseFile(rel string) *fileInfo {
+	if info, ok := c.files[rel]; ok {
+		return info
 	}
-	if c.files[rel] || escapes(rel) {
-		return
-	}
-	c.files[rel] = true
+	info := &fileInfo{}
+	c.files[rel] = info
 	src, err := readConfined(c.dir, rel, MaxFileBytes)
 	if err != nil {
-		return // missing modules are reported by checkModules, unreadable ones by the fingerprint
+		return info
 	}
 	name := filepath.Join(c.dir, filepath.FromSlash(rel))
 	f, err := nixsyntax.Parse(name, src)
@@ -98,29 +121,15 @@ func (c *nixChecker) checkFile(rel string) {
 			Severity: hcl.DiagError, Summary: "Nix syntax error in a module", Subject: &hcl.Range{Filename: name, Start: p, End: end},
 			Detail: fmt.Sprintf("%s:%d:%d: %s; Nix would reject the module when it builds.", rel, p.Line, p.Column, capitalize(serr.Msg)),
 		})
-		return
+		return info
 	}
-	for _, p := range reachedNixFiles(f, path.Dir(rel)) {
-		c.checkFile(p)
+	refs, diags := fileRefs(f, rel, name)
+	if len(diags) > 0 {
+		c.add(name, src)
 	}
-}
-
-// reachedNixFiles lists the .nix files (and directories, for their
-// default.nix) a file names by literal relative path.
-func reachedNixFiles(f *nixsyntax.File, base string) []string {
-	var out []string
-	nixsyntax.Walk(f.Root, func(n nixsyntax.Node) bool {
-		p, ok := n.(*nixsyntax.Path)
-		if !ok || p.Kind != nixsyntax.PathRelative || p.Dynamic {
-			return true
-		}
-		target := path.Join(base, p.Text)
-		if strings.HasSuffix(target, ".nix") || !strings.Contains(path.Base(target), ".") {
-			out = append(out, target)
-		}
-		return true
-	})
-	return out
+	c.diags = append(c.diags, diags...)
+	info.refs = refs
+	return info
 }
 
 func syntaxError(err error) *nixsyntax.SyntaxError {
@@ -143,4 +152,16 @@ func capitalize(s string) string {
 
 func lastLine(s string) string {
 	return s[strings.LastIndex(s, "\n")+1:]
+}
+
+// isDir reports whether rel is a directory inside the configuration,
+// without following a symlink.
+func (c *nixChecker) isDir(rel string) bool {
+	st, err := os.Lstat(filepath.Join(c.dir, filepath.FromSlash(rel)))
+	return err == nil && st.IsDir()
+}
+
+// cleanRel joins a path literal to the directory of the file naming it.
+func cleanRel(base, text string) string {
+	return path.Clean(path.Join(base, text))
 }

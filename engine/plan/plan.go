@@ -125,7 +125,7 @@ func Inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin) ([]byte, fingerp
 
 func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache) (render.Rendered, fingerprint.Result, error) {
 	rendered := render.Render(v, render.Options{Revision: pin.Rev})
-	mods, err := files.moduleFiles(v.Modules, v.Nix)
+	mods, err := files.inputFiles(v.Inputs)
 	if err != nil {
 		return rendered, fingerprint.Result{}, err
 	}
