@@ -117,4 +117,3 @@ func newFormatsCmd(s *streams) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the formats as JSON")
 	return cmd
 }
-
