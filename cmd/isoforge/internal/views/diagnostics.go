@@ -55,6 +55,15 @@ type Snippet struct {
 	StartLine            int     `json:"start_line"`
 	HighlightStartOffset int     `json:"highlight_start_offset"`
 	HighlightEndOffset   int     `json:"highlight_end_offset"`
+	// Values is Terraform's list of expression values; isoforge reports
+	// none yet, and keeps the field so Terraform tooling reads it.
+	Values []SnippetValue `json:"values"`
+}
+
+// SnippetValue is one variable's value in a snippet (Terraform's shape).
+type SnippetValue struct {
+	Traversal string `json:"traversal"`
+	Statement string `json:"statement"`
 }
 
 // NewDiagnostics converts diagnostics, adding snippets from files.
@@ -109,7 +118,7 @@ func snippet(f *hcl.File, d *hcl.Diagnostic) *Snippet {
 	if start < 0 || end > len(src) {
 		return nil
 	}
-	sn := &Snippet{Code: string(src[start:end]), StartLine: rng.Start.Line}
+	sn := &Snippet{Code: string(src[start:end]), StartLine: rng.Start.Line, Values: []SnippetValue{}}
 	sn.HighlightStartOffset = clamp(highlight.Start.Byte-start, 0, len(sn.Code))
 	sn.HighlightEndOffset = clamp(highlight.End.Byte-start, sn.HighlightStartOffset, len(sn.Code))
 	if c := hcled.ContextString(f, highlight.Start.Byte-1); c != "" {
