@@ -51,6 +51,7 @@ func TestLiveViewPTY(t *testing.T) {
 			scr := replay(t, out, cols)
 			checkProgress(t, scr.progress, 3, 1)
 			screen := scr.text()
+			t.Logf("screen:\n%s", screen)
 			for _, want := range []string{"Apply complete: 3 built, 0 unchanged, 0 removed.", "✓ beta: built out/beta.iso"} {
 				if !strings.Contains(screen, want) {
 					t.Errorf("screen lacks %q:\n%s", want, screen)

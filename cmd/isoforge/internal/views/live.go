@@ -89,7 +89,8 @@ func (l *live) Event(e apply.Event) {
 		delete(l.running, e.Variant)
 		l.done++
 		l.clear()
-		fmt.Fprintln(l.v.Out, l.cut(fmt.Sprintf("%s %s: %s", l.mark(e.Type), e.Variant, eventLine(e))))
+		// A permanent line: wrapped by the view, not cut like the block.
+		fmt.Fprintf(l.v.Out, "%s %s: %s\n", l.mark(e.Type), e.Variant, eventLine(e))
 		l.redraw()
 	}
 }
