@@ -136,21 +136,7 @@ func summary(v *View, rs []apply.Result, err error) {
 	if worked {
 		writeTable(v.Out, rs)
 	}
-	switch {
-	case counts["cancelled"] > 0 || errors.Is(err, context.Canceled):
-		fmt.Fprintf(v.Out, "\nApply interrupted: %d built, %d unchanged, %d failed, %d removed, %d cancelled.\n",
-			counts["built"], counts["unchanged"], counts["failed"], counts["removed"], counts["cancelled"])
-		fmt.Fprintln(v.Out, "Finished variants are recorded in isos.lock.hcl; run isoforge apply again to build the rest.")
-	case fatal && !worked:
-		// Nothing ran: the error alone says it all.
-	case !worked && err == nil:
-		fmt.Fprintf(v.Out, "Nothing to build: no container was started. %d unchanged, %d removed.\n", counts["unchanged"], counts["removed"])
-	case err == nil:
-		fmt.Fprintf(v.Out, "\nApply complete: %d built, %d unchanged, %d removed.\n", counts["built"], counts["unchanged"], counts["removed"])
-	default:
-		fmt.Fprintf(v.Out, "\nApply failed: %d built, %d unchanged, %d failed, %d removed.\n",
-			counts["built"], counts["unchanged"], counts["failed"], counts["removed"])
-	}
+	writeOutcome(v.Out, counts, worked, fatal, err)
 	for _, r := range rs {
 		if ResultWord(r) == "failed" {
 			fmt.Fprintln(v.Err)
@@ -160,6 +146,31 @@ func summary(v *View, rs []apply.Result, err error) {
 	if fatal {
 		fmt.Fprintln(v.Err)
 		v.Error(err)
+	}
+}
+
+// writeOutcome prints the closing line of an apply; a fatal error before
+// any build prints none (the Error: block says it all).
+func writeOutcome(w io.Writer, counts map[string]int, worked, fatal bool, err error) {
+	switch {
+	case counts["failed"] == 0 && (counts["cancelled"] > 0 || errors.Is(err, context.Canceled)):
+		fmt.Fprintf(w, "\nApply interrupted: %d built, %d unchanged, %d failed, %d removed, %d cancelled.\n",
+			counts["built"], counts["unchanged"], counts["failed"], counts["removed"], counts["cancelled"])
+		fmt.Fprintln(w, "Finished variants are recorded in isos.lock.hcl; run isoforge apply again to build the rest.")
+	case fatal && !worked:
+		// Nothing ran: the error alone says it all.
+	case !worked && err == nil:
+		fmt.Fprintf(w, "Nothing to build: no container was started. %d unchanged, %d removed.\n", counts["unchanged"], counts["removed"])
+	case err == nil:
+		fmt.Fprintf(w, "\nApply complete: %d built, %d unchanged, %d removed.\n", counts["built"], counts["unchanged"], counts["removed"])
+	default:
+		// Builds cancelled by -on-error=abort are counted, not blamed.
+		cancelled := ""
+		if counts["cancelled"] > 0 {
+			cancelled = fmt.Sprintf(", %d cancelled", counts["cancelled"])
+		}
+		fmt.Fprintf(w, "\nApply failed: %d built, %d unchanged, %d failed, %d removed%s.\n",
+			counts["built"], counts["unchanged"], counts["failed"], counts["removed"], cancelled)
 	}
 }
 
