@@ -3,8 +3,10 @@
 # inside that environment: installs the Debian packages, writes the Podman
 # configuration our machines need, starts `podman system service` and
 # `dockerd` when they are not already running (and stops what it started),
-# builds the local test builder image, starts a second "host" reached over
-# SSH (scripts/test-host.sh), then runs "$@".
+# registers QEMU's aarch64 interpreter in binfmt_misc (mounting it when it
+# is not, and unmounting at exit only what it mounted), builds the local
+# test builder images, starts a second "host" reached over SSH
+# (scripts/test-host.sh), then runs "$@".
 #
 #   scripts/test-env.sh go test ./...
 #
@@ -26,7 +28,7 @@ need_root() {
 install_packages() {
   # Recommended packages too (netavark, slirp4netns, uidmap, ...): that is
   # the install the tests were verified with.
-  local pkgs=(podman runc docker.io nix-bin xorriso genisoimage debootstrap)
+  local pkgs=(podman runc docker.io nix-bin xorriso genisoimage debootstrap qemu-user-static binfmt-support pre-commit)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -74,11 +76,32 @@ wait_for() { # socket, name
 
 started=()
 host_started=
+mounted=
 stop_started() {
   [ -z "$host_started" ] || "$root/scripts/test-host.sh" stop || true
   for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -n "$mounted" ]; then umount "$mounted" 2>/dev/null || true; fi
 }
 trap stop_started EXIT
+
+# aarch64-linux variants build on this x86_64 machine through binfmt_misc:
+# Debian's qemu-user-static registers qemu-aarch64 with the F flag (the
+# kernel opens the interpreter at registration, so it works in containers)
+# through binfmt-support, once binfmt_misc is mounted.
+register_binfmt() {
+  local dir=/proc/sys/fs/binfmt_misc
+  [ "$(uname -m)" = aarch64 ] && return
+  if [ ! -e "$dir/status" ]; then
+    need_root
+    log "mounting binfmt_misc on $dir"
+    mount -t binfmt_misc binfmt_misc "$dir"
+    mounted=$dir
+  fi
+  grep -q '^enabled' "$dir/qemu-aarch64" 2>/dev/null && return
+  need_root
+  log "registering qemu-aarch64 in binfmt_misc"
+  update-binfmts --enable qemu-aarch64
+}
 
 start_podman() {
   local sock=/run/podman/podman.sock
@@ -109,6 +132,7 @@ start_docker() {
 
 install_packages
 configure_podman
+register_binfmt
 start_podman
 start_docker
 image=$("$root/testdata/builder/build.sh" | tail -n 1)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/workspace"
@@ -25,7 +26,7 @@ type applyFlags struct {
 }
 
 func newApplyCmd(s *streams, g *globals) *cobra.Command {
-	var af applyFlags
+	af := applyFlags{onError: "continue"}
 	cmd := &cobra.Command{
 		Use:   "apply",
 		Short: "Build the variants whose inputs changed and record them in isos.lock.hcl",
@@ -36,6 +37,9 @@ and recorded in isos.lock.hcl as soon as it is built; SHA256SUMS and
 manifest.json are rewritten at the end. Only one apply runs at a time per
 directory.
 
+Apply never asks for confirmation; -auto-approve is accepted for
+Terraform habits and changes nothing.
+
 Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -44,49 +48,58 @@ Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 	}
 	af.planFlags.register(cmd)
 	af.rt.register(cmd)
-	cmd.Flags().IntVar(&af.parallelism, "parallelism", 0, "builds at once (default: runtime.parallelism in isos.hcl, else 2)")
+	cmd.Flags().Var(positiveInt{&af.parallelism}, "parallelism", "`N` builds at once, N >= 1 (default: runtime.parallelism in isos.hcl, else 2)")
+	// Terraform habit: apply never prompts, so there is nothing to approve.
+	cmd.Flags().Bool("auto-approve", false, "accepted and ignored: apply never asks for confirmation")
 	cmd.Flags().BoolVar(&af.prune, "prune", false, "delete the artifacts of variants removed from isos.hcl")
-	cmd.Flags().StringVar(&af.onError, "on-error", "continue", "when a build fails: continue (finish the others) or abort (cancel all)")
+	cmd.Flags().Var(oneOf{&af.onError, []string{"continue", "abort"}}, "on-error", "when a build fails: continue (finish the others) or abort (cancel all)")
 	cmd.Flags().StringVar(&af.lockOut, "lock-out", "", "also write the lock entries this run built to `FILE` (a CI job's fragment for 'isoforge lock merge'; needs the nixpkgs pin committed in isos.lock.hcl)")
 	cmd.Flags().BoolVar(&af.showTrace, "show-trace", false, "pass --show-trace to nix-build: Nix's full evaluation trace in build errors")
 	return cmd
 }
 
 func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error {
-	if af.onError != "continue" && af.onError != "abort" {
-		return &exitError{code: exitError1, err: fmt.Errorf("-on-error must be continue or abort, not %q", af.onError)}
-	}
 	ctx := cmd.Context()
-	ws, release, err := openLockedWorkspace(s, g, &af.configFlags)
+	o := newOutput(s, g, af.asJSON)
+	if af.asJSON {
+		o.stream = views.NewApplyJSON(s.out, version)
+	}
+	ws, release, err := openLockedWorkspace(o, &af.configFlags)
 	if err != nil {
 		return err
 	}
 	defer release()
 	af.refresh, af.planFlags.prune = true, af.prune
-	pl, _, err := computePlan(ctx, ws, af.options())
+	pl, _, err := computePlan(ctx, ws, &af.planFlags)
 	if err != nil {
-		return err
+		return o.fail(err)
 	}
 	if af.lockOut != "" {
 		if err := checkCommittedPin(ws, pl); err != nil {
-			return err
+			return o.fail(err)
 		}
 	}
 	if pl.HasChanges() {
 		if pl.Pin, err = completePin(ctx, s, pl.Pin); err != nil {
-			return err
+			return o.fail(err)
 		}
 	}
-	pool, err := af.buildersFor(cmd, s, ws, pl)
+	pool, err := af.buildersFor(cmd, o, ws, pl)
 	if err != nil {
-		return err
+		return o.fail(err)
 	}
 	defer closePool(pool)
 	if err := cleanupPool(ctx, pool, ws); err != nil {
-		return err
+		return o.fail(err)
 	}
-	view := newApplyView(s, g, af.asJSON)
-	view.Plan(pl)
+	var view views.Apply = o.stream
+	if o.stream == nil {
+		view = views.NewApply(o.v, false, views.ApplyOptions{Estimates: previousDurations(ws.Cfg), Version: version})
+	}
+	if n, ok := view.(interface{ Interrupted() }); ok && s.interrupt != nil {
+		s.interrupt.setNotice(n.Interrupted)
+	}
+	view.Plan(pl, af.skipped(ws))
 	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Builders: pool, Cache: ws.Cache}
 	results, err := a.Apply(ctx, pl, apply.Options{
 		Parallelism: af.parallel(ws), Abort: af.onError == "abort", Prune: af.prune,
@@ -95,37 +108,39 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	view.Summary(results, err)
 	if af.lockOut != "" && ctx.Err() == nil {
 		if ferr := writeFragment(af.lockOut, ws, pl.Pin, results); ferr != nil {
-			return &exitError{code: exitError1, err: ferr}
+			return o.fail(ferr)
 		}
 	}
 	return applyExit(ctx.Err(), err)
 }
 
 // buildersFor opens the builder blocks of isos.hcl, or the single engine
-// of the runtime block and flags, when something must be built.
-func (af *applyFlags) buildersFor(cmd *cobra.Command, s *streams, ws *workspace.Workspace, pl *plan.Plan) ([]apply.Builder, error) {
+// of the runtime block and flags, when something must be built or an
+// interrupted run left containers to remove.
+func (af *applyFlags) buildersFor(cmd *cobra.Command, o *output, ws *workspace.Workspace, pl *plan.Plan) ([]apply.Builder, error) {
 	if len(ws.Cfg.Builders) > 0 && (pl.HasBuilds() || workspace.HasLeftovers(ws.Cfg.Dir)) {
-		return af.rt.openPool(cmd.Context(), s.err, ws.Cfg)
+		return af.rt.openPool(cmd.Context(), o.v.Warning, ws.Cfg)
 	}
-	rt, err := af.runtimeFor(cmd, s, ws, pl)
+	rt, err := af.runtimeFor(cmd, o, ws, pl)
 	if err != nil || rt == nil {
 		return nil, err
 	}
 	return []apply.Builder{{Name: apply.DefaultBuilder, Runtime: rt, Parallelism: af.parallel(ws)}}, nil
 }
 
-// cleanupPool removes what an interrupted run left on every builder.
+// cleanupPool removes what an interrupted run left on every builder (and
+// the temporary files here, even without an engine).
 func cleanupPool(ctx context.Context, pool []apply.Builder, ws *workspace.Workspace) error {
-	var rts []runtimes.Runtime
-	for _, b := range pool {
-		rts = append(rts, b.Runtime)
-	}
-	if len(rts) == 0 {
-		rts = []runtimes.Runtime{nil}
+	rts := []runtimes.Runtime{nil}
+	if len(pool) > 0 {
+		rts = rts[:0]
+		for _, b := range pool {
+			rts = append(rts, b.Runtime)
+		}
 	}
 	for _, rt := range rts {
 		if _, _, err := apply.Cleanup(ctx, rt, ws.Cfg.Dir, ws.Cfg.OutputDir, false); err != nil {
-			return &exitError{code: exitError1, err: fmt.Errorf("cleaning up an earlier run: %w", err)}
+			return fmt.Errorf("cleaning up an earlier run: %w; run isoforge clean", err)
 		}
 	}
 	return nil
@@ -134,7 +149,7 @@ func cleanupPool(ctx context.Context, pool []apply.Builder, ws *workspace.Worksp
 // runtimeFor opens the engine only when something must be built or an
 // interrupted run left containers to remove, so an up-to-date apply needs
 // no running engine.
-func (af *applyFlags) runtimeFor(cmd *cobra.Command, s *streams, ws *workspace.Workspace, pl *plan.Plan) (runtimes.Runtime, error) {
+func (af *applyFlags) runtimeFor(cmd *cobra.Command, o *output, ws *workspace.Workspace, pl *plan.Plan) (runtimes.Runtime, error) {
 	for _, a := range pl.Actions {
 		if a.Builds() {
 			return af.rt.open(cmd.Context(), ws.Cfg)
@@ -145,7 +160,7 @@ func (af *applyFlags) runtimeFor(cmd *cobra.Command, s *streams, ws *workspace.W
 	}
 	rt, err := af.rt.open(cmd.Context(), ws.Cfg)
 	if err != nil {
-		fmt.Fprintf(s.err, "Warning: an interrupted run left work behind, but no engine answered to remove its containers: %v\n", err)
+		o.v.Warning(fmt.Sprintf("an interrupted run left work behind, but no engine answered to remove its containers: %v", err))
 		return nil, nil
 	}
 	return rt, nil
@@ -165,7 +180,7 @@ func applyExit(ctxErr, err error) error {
 	case errors.Is(err, apply.ErrBuildsFailed):
 		return &exitError{code: exitError1}
 	case err != nil:
-		return &exitError{code: exitError1, err: err}
+		return &exitError{code: exitError1} // the view reported it
 	}
 	return nil
 }

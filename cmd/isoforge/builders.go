@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -51,7 +50,7 @@ func builderNames(bs []spec.Builder) string {
 // openPool connects to every selected builder. A refused host key stops
 // the run before anything starts; an unreachable builder is left out
 // with a warning as long as another one answers.
-func (r *runtimeFlags) openPool(ctx context.Context, warn io.Writer, cfg *spec.Config) ([]apply.Builder, error) {
+func (r *runtimeFlags) openPool(ctx context.Context, warn func(string), cfg *spec.Config) ([]apply.Builder, error) {
 	sel, err := r.selectedBuilders(cfg)
 	if err != nil {
 		return nil, &exitError{code: exitError1, err: err}
@@ -75,7 +74,7 @@ func (r *runtimeFlags) openPool(ctx context.Context, warn io.Writer, cfg *spec.C
 		return nil, &exitError{code: exitError1, err: errors.Join(errs...)}
 	}
 	for _, err := range errs {
-		fmt.Fprintf(warn, "Warning: %v; building on the other builders\n", err)
+		warn(fmt.Sprintf("%v; building on the other builders", err))
 	}
 	return pool, nil
 }

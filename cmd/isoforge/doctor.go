@@ -3,14 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
+	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 	"github.com/spf13/cobra"
@@ -23,17 +25,21 @@ func newDoctorCmd(s *streams, g *globals) *cobra.Command {
 		Use:   "doctor",
 		Short: "Check what builds need: engines, builder image, Nix store volume, /dev/kvm, disk space",
 		Long: `Doctor reports each container engine (reachable, version, API version,
-socket), whether the builder image is present, the Nix store volume and
-its size, /dev/kvm, and free disk space in the output directory. It reads
+socket), whether the builder image is present, whether KVM is usable on
+the engine's host (a short probe container, labelled io.isoforge.probe,
+opens /dev/kvm and creates a VM), the Nix store volume and its size,
+whether aarch64-linux variants can build here (binfmt_misc), and free
+disk space in the output directory. It reads
 isos.hcl when there is one for the image and volume names.
 
 Exit status: 0 when at least one engine can build, 1 when none can.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg := doctorConfig(&cf)
+			d := views.NewDoctor(views.New(s.out, s.err, g.noColor))
 			usable := 0
 			if len(cfg.Builders) > 0 {
-				usable = doctorBuilders(cmd.Context(), s.out, &rf, cfg)
+				usable = doctorBuilders(cmd.Context(), d, &rf, cfg)
 			}
 			for _, name := range runtimes.Names() {
 				if len(cfg.Builders) > 0 {
@@ -42,11 +48,11 @@ Exit status: 0 when at least one engine can build, 1 when none can.`,
 				if rf.engine != "" && rf.engine != "auto" && rf.engine != name {
 					continue
 				}
-				if doctorEngine(cmd, s.out, &rf, name, cfg) {
+				if doctorEngine(cmd, d, &rf, name, cfg) {
 					usable++
 				}
 			}
-			doctorHost(s.out, cfg)
+			doctorHost(d, cfg)
 			if usable == 0 {
 				return &exitError{code: exitError1, err: fmt.Errorf("no container engine can build; start Podman or Docker (see above)")}
 			}
@@ -67,7 +73,7 @@ func doctorConfig(cf *configFlags) *spec.Config {
 	return cfg
 }
 
-func doctorEngine(cmd *cobra.Command, w io.Writer, rf *runtimeFlags, name string, cfg *spec.Config) bool {
+func doctorEngine(cmd *cobra.Command, d *views.Doctor, rf *runtimeFlags, name string, cfg *spec.Config) bool {
 	ctx := cmd.Context()
 	var ep runtimes.Endpoint
 	if rf.engine == name || rf.engine == "" || rf.engine == "auto" {
@@ -75,90 +81,76 @@ func doctorEngine(cmd *cobra.Command, w io.Writer, rf *runtimeFlags, name string
 	}
 	rt, err := runtimes.Open(ctx, name, ep)
 	if err != nil {
-		fmt.Fprintf(w, "%-8s unreachable: %v\n", name, err)
+		d.Unreachable(name, err)
 		return false
 	}
 	defer rt.Close()
-	return doctorRuntime(ctx, w, name, rt, cfg)
+	return doctorRuntime(ctx, d, name, rt, cfg)
 }
 
-// doctorRuntime reports one reachable engine: version, image, volume and,
-// for an engine on another host, KVM and free space on that host.
-func doctorRuntime(ctx context.Context, w io.Writer, label string, rt runtimes.Runtime, cfg *spec.Config) bool {
+// doctorRuntime reports one reachable engine: version, image, KVM (probed
+// through the engine, so on its host), the volume and, for an engine on
+// another host, free space there.
+func doctorRuntime(ctx context.Context, d *views.Doctor, name string, rt runtimes.Runtime, cfg *spec.Config) bool {
 	info, err := rt.Info(ctx)
 	if err != nil {
-		fmt.Fprintf(w, "%-8s unreachable: %v\n", label, err)
+		d.Unreachable(name, err)
 		return false
 	}
-	fmt.Fprintf(w, "%-8s ok: version %s, API %s, %s\n", label, info.Version, info.APIVersion, info.Endpoint)
+	d.Reachable(name, info.Version, info.APIVersion, info.Endpoint)
 	present, err := rt.ImageExists(ctx, cfg.Runtime.Image)
-	switch {
-	case err != nil:
-		fmt.Fprintf(w, "         image %s: %v\n", cfg.Runtime.Image, err)
-	case present:
-		fmt.Fprintf(w, "         image %s: present\n", cfg.Runtime.Image)
-	default:
-		fmt.Fprintf(w, "         image %s: not present (apply pulls it)\n", cfg.Runtime.Image)
-	}
+	d.Image(cfg.Runtime.Image, present, err)
+	st, err := probeWith(ctx, rt, cfg.Runtime.Image)
+	d.KVMProbe(st.Usable, st.Detail, err)
 	vol, err := rt.Volume(ctx, cfg.Runtime.NixVolume)
-	switch {
-	case err != nil:
-		fmt.Fprintf(w, "         volume %s: %v\n", cfg.Runtime.NixVolume, err)
-	case vol.Exists && rt.SharesHostFS():
-		fmt.Fprintf(w, "         volume %s: present, %s\n", cfg.Runtime.NixVolume, dirSize(vol.Mountpoint))
-	case vol.Exists:
-		fmt.Fprintf(w, "         volume %s: present on the builder's host\n", cfg.Runtime.NixVolume)
-	default:
-		fmt.Fprintf(w, "         volume %s: not created yet (the first build creates it)\n", cfg.Runtime.NixVolume)
+	if rt.SharesHostFS() {
+		d.Volume(cfg.Runtime.NixVolume, vol.Exists, dirSize(vol.Mountpoint), err)
+		return true
 	}
-	if !rt.SharesHostFS() && present {
-		doctorRemoteHost(ctx, w, rt, cfg)
+	d.Volume(cfg.Runtime.NixVolume, vol.Exists, "on the builder's host", err)
+	if present {
+		if free, err := remoteFree(ctx, rt, cfg.Runtime.Image); err == nil {
+			d.BuilderDisk(free)
+		}
 	}
 	return true
 }
 
-// doctorRemoteHost looks at KVM and disk space where a remote engine
-// runs, from inside a short container: this machine's /dev/kvm and disks
-// say nothing about that host.
-func doctorRemoteHost(ctx context.Context, w io.Writer, rt runtimes.Runtime, cfg *spec.Config) {
-	var lines []string
-	probe := runtimes.ContainerSpec{
-		Name: "isoforge-doctor-" + newRunID(), Image: cfg.Runtime.Image,
+// remoteFree is the free space of a remote engine's container storage,
+// read by df in a short container there.
+func remoteFree(ctx context.Context, rt runtimes.Runtime, image string) (int64, error) {
+	var last string
+	code, err := rt.Run(ctx, runtimes.ContainerSpec{
+		Name: "isoforge-doctor-" + newRunID(), Image: image,
 		Command: []string{"/bin/sh", "-c", "df -Pk / | tail -n 1"},
 		Labels:  map[string]string{runtimes.LabelRun: "doctor"},
+	}, func(_, line string) { last = line })
+	if err != nil || code != 0 {
+		return 0, fmt.Errorf("df in a container failed (exit %d): %v", code, err)
 	}
-	collect := func(_, line string) { lines = append(lines, line) }
-	if code, err := rt.Run(ctx, probe, collect); err == nil && code == 0 && len(lines) > 0 {
-		if f := strings.Fields(lines[len(lines)-1]); len(f) >= 4 {
-			if kb, err := strconv.ParseInt(f[3], 10, 64); err == nil {
-				fmt.Fprintf(w, "         disk on the builder's host: %s free\n", humanSize(kb<<10))
-			}
-		}
+	f := strings.Fields(last)
+	if len(f) < 4 {
+		return 0, fmt.Errorf("unexpected df output %q", last)
 	}
-	probe.Name, probe.Devices = "isoforge-doctor-"+newRunID(), []string{"/dev/kvm"}
-	probe.Command = []string{"/bin/sh", "-c", "test -c /dev/kvm"}
-	if code, err := rt.Run(ctx, probe, func(string, string) {}); err == nil && code == 0 {
-		fmt.Fprintln(w, "         /dev/kvm on the builder's host: present (qcow and raw can build)")
-	} else {
-		fmt.Fprintln(w, "         /dev/kvm on the builder's host: missing (ISO formats build; qcow and raw need KVM)")
-	}
+	kb, err := strconv.ParseInt(f[3], 10, 64)
+	return kb << 10, err
 }
 
 // doctorBuilders reports each builder block; it returns how many can build.
-func doctorBuilders(ctx context.Context, w io.Writer, rf *runtimeFlags, cfg *spec.Config) int {
+func doctorBuilders(ctx context.Context, d *views.Doctor, rf *runtimeFlags, cfg *spec.Config) int {
 	sel, err := rf.selectedBuilders(cfg)
 	if err != nil {
-		fmt.Fprintln(w, err)
+		d.Unreachable("builders", err)
 		return 0
 	}
 	usable := 0
 	for _, b := range sel {
 		rt, err := runtimes.Open(ctx, b.Engine, runtimes.Endpoint{Host: b.Host, Identity: b.Identity, KnownHosts: b.KnownHosts})
 		if err != nil {
-			fmt.Fprintf(w, "%-8s unreachable: %v\n", b.Name, err)
+			d.Unreachable(b.Name, err)
 			continue
 		}
-		if doctorRuntime(ctx, w, b.Name, rt, cfg) {
+		if doctorRuntime(ctx, d, b.Name, rt, cfg) {
 			usable++
 		}
 		rt.Close()
@@ -166,12 +158,9 @@ func doctorBuilders(ctx context.Context, w io.Writer, rf *runtimeFlags, cfg *spe
 	return usable
 }
 
-func doctorHost(w io.Writer, cfg *spec.Config) {
-	if _, err := os.Stat("/dev/kvm"); err == nil {
-		fmt.Fprintln(w, "/dev/kvm present: qcow and raw formats can build")
-	} else {
-		fmt.Fprintln(w, "/dev/kvm missing: ISO formats build; qcow and raw need KVM")
-	}
+func doctorHost(d *views.Doctor, cfg *spec.Config) {
+	ok, detail := apply.AArch64Support(apply.BinfmtDir)
+	d.AArch64(ok, detail, runtime.GOARCH, apply.AArch64Missing)
 	out := filepath.Join(cfg.Dir, cfg.OutputDir)
 	probe := out
 	for {
@@ -182,7 +171,7 @@ func doctorHost(w io.Writer, cfg *spec.Config) {
 	}
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(probe, &st); err == nil {
-		fmt.Fprintf(w, "disk: %s free for %s\n", humanSize(int64(st.Bavail)*st.Bsize), out)
+		d.Disk(int64(st.Bavail)*st.Bsize, out)
 	}
 }
 
@@ -205,5 +194,5 @@ func dirSize(root string) string {
 	if err != nil {
 		return "size unknown (" + root + " not readable here)"
 	}
-	return humanSize(total)
+	return views.HumanSize(total)
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/fingerprint"
 	"github.com/isoforge/isoforge/engine/lockfile"
@@ -55,19 +56,20 @@ the output directory, its sha256; it refuses fragments built with
 another nixpkgs pin and two fragments for one variant.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, release, err := openLockedWorkspace(s, g, &cf)
+			o := newOutput(s, g, false)
+			ws, release, err := openLockedWorkspace(o, &cf)
 			if err != nil {
 				return err
 			}
 			defer release()
 			merged, err := mergeFragments(ws, args)
 			if err != nil {
-				return &exitError{code: exitError1, err: err}
+				return o.fail(err)
 			}
 			if err := merged.Save(ws.LockPath); err != nil {
-				return &exitError{code: exitError1, err: err}
+				return o.fail(err)
 			}
-			fmt.Fprintf(s.out, "Merged %s into %s.\n", plural(len(args), "fragment"), lockfile.FileName)
+			fmt.Fprintf(o.v.Out, "Merged %s into %s.\n", views.Plural(len(args), "fragment"), lockfile.FileName)
 			return nil
 		},
 	}

@@ -24,7 +24,7 @@ type runtimeFlags struct {
 }
 
 func (r *runtimeFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&r.engine, "runtime", "", "container engine: auto, podman or docker (default from ISOFORGE_RUNTIME or isos.hcl)")
+	cmd.Flags().Var(engineName{&r.engine}, "runtime", "container `ENGINE`: auto, podman or docker (default from ISOFORGE_RUNTIME or isos.hcl)")
 	cmd.Flags().StringVar(&r.host, "host", "", "engine socket `URI`: unix:///run/podman/podman.sock, ssh://user@host:22/run/podman/podman.sock, ssh://user@host (Docker) (default CONTAINER_HOST / DOCKER_HOST, then the usual sockets)")
 	cmd.Flags().StringVar(&r.identity, "identity", "", "SSH private key `file` for an ssh:// -host (default: ssh-agent)")
 	cmd.Flags().StringSliceVar(&r.builders, "builder", nil, "run only on these builder blocks of isos.hcl (`NAME`, repeatable)")

@@ -53,10 +53,10 @@ func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, nixpkgs str
 	code, err := rt.Run(ctx, cs, log.Line)
 	if err != nil {
 		discard(c)
-		return err
+		return runError(ctx, act, err)
 	}
 	if code != 0 {
-		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary()}
+		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary(), Hint: log.Hint()}
 	}
 	if rt.SharesHostFS() {
 		// A bind-mounted configuration is read live: check nothing changed
@@ -125,7 +125,7 @@ func (a *Applier) containerSpec(rt runtimes.Runtime, nixpkgs string, act plan.Ac
 	cs := runtimes.ContainerSpec{
 		Name:        containerName(act.Variant, runID),
 		Image:       a.Cfg.Runtime.Image,
-		Command:     []string{"/bin/sh", "-c", BuildScript(f, nixpkgs, ScriptOptions{ShowTrace: o.ShowTrace, Cache: caches.script})},
+		Command:     []string{"/bin/sh", "-c", BuildScript(f, nixpkgs, ScriptOptions{ShowTrace: o.ShowTrace, System: act.Spec.System, Cache: caches.script})},
 		Env:         map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Volumes:     []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
 		Labels:      Labels(a.Cfg.Dir, act.Variant, runID),
@@ -150,11 +150,9 @@ func (a *Applier) containerSpec(rt runtimes.Runtime, nixpkgs string, act plan.Ac
 		cs.CopyOut = append(cs.CopyOut, out)
 	}
 	if f.NeedsKVM {
-		// Only a local engine's /dev/kvm can be checked here; a remote
-		// engine reports a missing device when it creates the container.
-		if _, err := os.Stat("/dev/kvm"); err != nil && rt.SharesHostFS() {
-			return cs, fmt.Errorf("format %s boots a VM and needs /dev/kvm, which this host lacks: enable KVM or use an ISO format", f.Name)
-		}
+		// The engine's host, not this one, must have the device: the
+		// engine refuses the container otherwise (see runBuild), and the
+		// build script checks it can be opened.
 		cs.Devices = []string{"/dev/kvm"}
 	}
 	return cs, nil
@@ -164,17 +162,33 @@ func containerName(variant, runID string) string {
 	return "isoforge-" + variant + "-" + runID
 }
 
+// runError explains an engine that could not run a VM format's builder:
+// engines refuse a container whose device the host lacks.
+func runError(ctx context.Context, act plan.Action, err error) error {
+	f, _ := spec.LookupFormat(act.Spec.Format)
+	if ctx.Err() != nil || !f.NeedsKVM || !strings.Contains(err.Error(), "/dev/kvm") {
+		return err
+	}
+	return fmt.Errorf("%s (%w)", KVMUnusable(f.Name, "the container engine could not pass /dev/kvm to the builder"), err)
+}
+
 // BuildError is a builder that exited non-zero.
 type BuildError struct {
 	Variant string
 	Code    int
 	LogPath string
 	Tail    []string
+	// Hint explains a failure isoforge recognised in the log, or is "".
+	Hint string
 }
 
 func (e *BuildError) Error() string {
-	return fmt.Sprintf("build of %s failed (exit code %d); full log: %s\n    %s",
+	msg := fmt.Sprintf("build of %s failed (exit code %d); full log: %s\n    %s",
 		e.Variant, e.Code, e.LogPath, strings.Join(e.Tail, "\n    "))
+	if e.Hint != "" {
+		msg += "\n" + e.Hint
+	}
+	return msg
 }
 
 // IsBuildError reports whether err is a failed builder.

@@ -1,6 +1,8 @@
 package apply
 
 import (
+	"context"
+	"errors"
 	"time"
 )
 
@@ -19,6 +21,9 @@ const (
 	// EventBuilderDown: a builder of the pool could not be readied and
 	// is left out of this run. Error says why.
 	EventBuilderDown EventType = "builder_down"
+	// EventCancelled ends a build stopped by cancellation (Ctrl-C, or
+	// -on-error=abort after another build failed): not a failure of its own.
+	EventCancelled EventType = "cancelled"
 )
 
 // Event is one progress report; views turn them into live lines, CI
@@ -38,6 +43,8 @@ type Event struct {
 	Size     int64         `json:"size,omitempty"`
 	Duration time.Duration `json:"duration_ns,omitempty"`
 	Error    string        `json:"error,omitempty"`
+	// LogPath is the build's full log, on done, failed and cancelled.
+	LogPath string `json:"log_path,omitempty"`
 }
 
 func emit(o Options, e Event) {
@@ -64,9 +71,12 @@ func (o Options) forBuilder(name string) Options {
 }
 
 func doneEvent(r Result) Event {
-	e := Event{Type: EventDone, Variant: r.Variant, Artifact: r.Artifact, SHA256: r.SHA256, Size: r.Size, Duration: r.Duration}
-	if r.Err != nil {
-		e.Type, e.Error = EventFailed, r.Err.Error()
+	e := Event{Type: EventDone, Variant: r.Variant, Artifact: r.Artifact, SHA256: r.SHA256, Size: r.Size, Duration: r.Duration, LogPath: r.LogPath}
+	switch {
+	case errors.Is(r.Err, context.Canceled):
+		e = Event{Type: EventCancelled, Variant: r.Variant, Duration: r.Duration, LogPath: r.LogPath}
+	case r.Err != nil:
+		e = Event{Type: EventFailed, Variant: r.Variant, Error: r.Err.Error(), Duration: r.Duration, LogPath: r.LogPath}
 	}
 	return e
 }
