@@ -67,7 +67,9 @@ func TestRemoteCopyInOut(t *testing.T) {
 		if rt.SharesHostFS() {
 			t.Fatal("an ssh:// engine claims to share this machine's filesystem")
 		}
-		cs := shellSpec(t, "echo ready; sleep 1; mkdir -p /out && tr a-z A-Z < /isoforge/in/hello.txt > /out/result.txt")
+		// The container waits for the inspection to end (/tmp/inspected,
+		// created over ssh), so the inspection never races its exit.
+		cs := shellSpec(t, "echo ready; for i in $(seq 1 300); do [ -e /tmp/inspected ] && break; sleep 0.1; done; mkdir -p /out && tr a-z A-Z < /isoforge/in/hello.txt > /out/result.txt")
 		cs.CopyIn = oneFileTar("isoforge/in/hello.txt", "hello over ssh\n")
 		got := map[string]string{}
 		cs.CopyOut = []*runtimes.CopyOut{{Path: "/out", Receive: readTar(got)}}
@@ -75,15 +77,25 @@ func TestRemoteCopyInOut(t *testing.T) {
 		code, err := rt.Run(context.Background(), cs, func(_, line string) {
 			if line == "ready" {
 				go func() {
-					mounts <- h.Run(t, e.CLI()+" inspect --format '{{range .Mounts}}{{.Type}}:{{.Source}} {{end}}' "+cs.Name)
+					out, err := h.Output(e.CLI() + " inspect --format '{{range .Mounts}}{{.Type}}:{{.Source}} {{end}}' " + cs.Name +
+						"; " + e.CLI() + " exec " + cs.Name + " touch /tmp/inspected")
+					if err != nil {
+						out = "inspect failed: " + err.Error() + ": " + out
+					}
+					mounts <- out
 				}()
 			}
 		})
 		if err != nil || code != 0 {
 			t.Fatalf("code %d, err %v", code, err)
 		}
-		if m := strings.TrimSpace(<-mounts); m != "" {
-			t.Errorf("the remote container has mounts %q, want none", m)
+		select {
+		case m := <-mounts:
+			if m = strings.TrimSpace(m); m != "" {
+				t.Errorf("the remote container has mounts %q, want none", m)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("the remote container was never inspected")
 		}
 		if got["out/result.txt"] != "HELLO OVER SSH\n" {
 			t.Errorf("copied out %q", got)

@@ -124,13 +124,20 @@ func RemoteHost(t testing.TB) SSHHost {
 // checks made from outside isoforge (inspect, kill).
 func (h SSHHost) Run(t testing.TB, command string) string {
 	t.Helper()
-	out, err := exec.Command("ssh", "-i", h.Key, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-		"-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile="+h.KnownHosts,
-		h.User+"@"+h.Addr, command).CombinedOutput()
+	out, err := h.Output(command)
 	if err != nil {
 		t.Fatalf("ssh %s %q: %v\n%s", h.Addr, command, err, out)
 	}
-	return string(out)
+	return out
+}
+
+// Output is Run for other goroutines than the test's: it returns the
+// error instead of failing the test.
+func (h SSHHost) Output(command string) (string, error) {
+	out, err := exec.Command("ssh", "-i", h.Key, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+		"-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile="+h.KnownHosts,
+		h.User+"@"+h.Addr, command).CombinedOutput()
+	return string(out), err
 }
 
 // CLI is the engine's command line on the test host.
