@@ -13,6 +13,7 @@ import (
 
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/spec"
 )
 
 // applyView shows an apply: live lines on a terminal, prefixed lines in
@@ -130,7 +131,7 @@ func writeSummary(w io.Writer, rs []apply.Result, err error) {
 			if r.Kind == plan.NoOp {
 				continue
 			}
-			fmt.Fprintf(w, "%-24s %-9s %-32s %10s %9s\n", r.Variant, resultWord(r), r.Artifact, humanSize(r.Size), durationText(r))
+			fmt.Fprintf(w, "%-24s %-9s %-32s %10s %9s\n", spec.Printable(r.Variant), resultWord(r), spec.Printable(r.Artifact), humanSize(r.Size), durationText(r))
 		}
 	}
 	if counts["cancelled"] > 0 || errors.Is(err, context.Canceled) {

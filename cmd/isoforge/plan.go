@@ -7,6 +7,7 @@ import (
 
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/spec"
 	"github.com/spf13/cobra"
 )
 
@@ -64,7 +65,7 @@ func writePlanHuman(w io.Writer, pl *plan.Plan, resolved bool) {
 		if a.Kind == plan.NoOp {
 			continue
 		}
-		fmt.Fprintf(w, "  %s %-8s %-*s  %s\n", actionSymbols[a.Kind], a.Kind, width, a.Variant, strings.Join(a.Reasons, "; "))
+		fmt.Fprintf(w, "  %s %-8s %-*s  %s\n", actionSymbols[a.Kind], a.Kind, width, spec.Printable(a.Variant), strings.Join(a.Reasons, "; "))
 	}
 	if pl.HasChanges() {
 		fmt.Fprintln(w)
