@@ -90,7 +90,7 @@ func decodeRuntimeBlock(block *hcl.Block, ctx *hcl.EvalContext, rt *Runtime) hcl
 			Detail: fmt.Sprintf("%q is not an engine: use auto, podman or docker.%s", rt.Engine, didYouMean(rt.Engine, engines)),
 		})
 	}
-	if a := content.Attributes["image"]; a != nil && (rt.Image == "" || strings.ContainsAny(rt.Image, " \t\n")) {
+	if a := content.Attributes["image"]; a != nil && (rt.Image == "" || strings.ContainsAny(rt.Image, " \t\n") || strings.IndexFunc(rt.Image, isControl) >= 0) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Invalid builder image", Subject: a.Expr.Range().Ptr(),
 			Detail: fmt.Sprintf("%q is not an image reference such as %q.", rt.Image, DefaultImage),
@@ -115,7 +115,7 @@ func decodeIsoforgeBlock(block *hcl.Block, ctx *hcl.EvalContext, cfg *Config) hc
 		return diags
 	}
 	clean := filepath.ToSlash(filepath.Clean(cfg.OutputDir))
-	if escapes(clean) || clean == "." || strings.HasPrefix(clean, ".isoforge") {
+	if escapes(clean) || clean == "." || strings.HasPrefix(clean, ".isoforge") || strings.IndexFunc(clean, isControl) >= 0 {
 		return append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Invalid output directory", Subject: attr.Expr.Range().Ptr(),
 			Detail: fmt.Sprintf("%q must be a subdirectory of the configuration directory, such as \"out\", and not .isoforge.", cfg.OutputDir),
