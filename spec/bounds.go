@@ -24,7 +24,7 @@ const (
 	MaxNestingDepth = 128
 )
 
-// SourceKind says how CheckInputBounds lexes a source.
+// SourceKind says how CheckInputBounds scans a source.
 type SourceKind int
 
 // Source kinds.
