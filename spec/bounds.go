@@ -48,7 +48,7 @@ func CheckInputBounds(src []byte, filename string, kind SourceKind, maxBytes int
 			Detail: fmt.Sprintf("%s is %d bytes; isoforge reads at most %d bytes here. Split it, or move large data into files the build reads.", filename, len(src), maxBytes),
 		}}
 	}
-	if d := checkControlChars(src, filename, kind); d != nil {
+	if d := checkControlChars(src, filename); d != nil {
 		return hcl.Diagnostics{d}
 	}
 	var depth int
@@ -72,7 +72,7 @@ func CheckInputBounds(src []byte, filename string, kind SourceKind, maxBytes int
 // feed and carriage return: they would reach the terminal in diagnostic
 // snippets. An escape such as "\u0007" inside a string is still parsed,
 // and the checks of the decoded value refuse it where it matters.
-func checkControlChars(src []byte, filename string, kind SourceKind) *hcl.Diagnostic {
+func checkControlChars(src []byte, filename string) *hcl.Diagnostic {
 	if !utf8.Valid(src) {
 		return &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Invalid UTF-8",
@@ -86,7 +86,7 @@ func checkControlChars(src []byte, filename string, kind SourceKind) *hcl.Diagno
 			line, col = line+1, 1
 			continue
 		}
-		if isControl(r) && r != '\t' && r != '\r' && !(kind == SourceExpression && r == '\n') {
+		if isControl(r) && r != '\t' && r != '\r' {
 			pos := hcl.Pos{Line: line, Column: col, Byte: i}
 			return &hcl.Diagnostic{
 				Severity: hcl.DiagError, Summary: "Control character in input",

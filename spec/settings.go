@@ -145,6 +145,12 @@ func contains(list []string, s string) bool {
 // of the host. A checkout elsewhere is given on the command line
 // (ISOFORGE_NIXPKGS_PATH), which the user controls.
 func nixpkgsPathInside(p string, attr *hcl.Attribute) hcl.Diagnostics {
+	if strings.IndexFunc(p, isControl) >= 0 {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError, Summary: "Control character in nixpkgs path", Subject: attr.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%q holds a control character; give a plain directory path.", p),
+		}}
+	}
 	if !escapes(p) {
 		return nil
 	}
