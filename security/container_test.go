@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/isoforge/isoforge/engine/apply"
+	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
@@ -29,7 +30,7 @@ func (a *arena) applyWith(rt *fake.Runtime) ([]apply.Result, error) {
 	if diags.HasErrors() {
 		a.t.Fatal(diags.Error())
 	}
-	p, _, err := ws.Pin(context.Background(), nil, false)
+	p, _, err := ws.Pin(context.Background(), &pin.Resolver{}, false)
 	if err != nil {
 		a.t.Fatal(err)
 	}

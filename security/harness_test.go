@@ -64,6 +64,10 @@ func newArena(t *testing.T, isosHCL string) *arena {
 	a.write(filepath.Join(a.outside, "secret.txt"), secret+"\n")
 	a.write(filepath.Join(a.outside, "dir", "keep"), "keep\n")
 	a.write(filepath.Join(a.repo, "isos.hcl"), isosHCL)
+	if err := os.MkdirAll(filepath.Join(a.repo, "nixpkgs", "nixos"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a.write(filepath.Join(a.repo, "nixpkgs", "nixos", "default.nix"), "# TEST DOUBLE: never evaluated by the fake runtime.\n{ ... }: { }\n")
 	a.before = hashTree(t, a.outside)
 	t.Cleanup(a.checkSentinel)
 	return a
@@ -172,5 +176,7 @@ func refused(t *testing.T, r result, want string) {
 	}
 }
 
-const header = `nixpkgs { rev = "0123456789abcdef0123456789abcdef01234567" }
+// header pins a local nixpkgs inside the repository (newArena writes a
+// one-file TEST DOUBLE there), so no attack test reaches the network.
+const header = `nixpkgs { path = "nixpkgs" }
 `

@@ -89,7 +89,8 @@ func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return cfg, diags
 	}
-	d := &decoder{cfg: cfg, blocks: blocks, fnCtx: &hcl.EvalContext{Functions: functions(abs)}, nixpkgsPathOverride: opts.NixpkgsPath}
+	d := &decoder{cfg: cfg, blocks: blocks, fnCtx: &hcl.EvalContext{Functions: functions(abs)}, nixpkgsPathOverride: opts.NixpkgsPath,
+		files: l.parser.Files(), addSource: func(name string, src []byte) { l.parser.AddFile(name, &hcl.File{Bytes: src}) }}
 	diags = append(diags, d.decode(opts, l.parseVarFile)...)
 	redact(diags, d.secrets)
 	return cfg, diags
@@ -159,8 +160,22 @@ type decoder struct {
 	ctx    *hcl.EvalContext
 
 	nixpkgsPathOverride string
+	// files are the parsed configuration files, whose bytes map nix
+	// bodies back to their lines.
+	files map[string]*hcl.File
 	// secrets are the texts of sensitive values, redacted from diagnostics.
 	secrets []string
+	// addSource registers a module file's bytes so diagnostics in it
+	// print a snippet.
+	addSource func(name string, src []byte)
+}
+
+// source returns the bytes of a parsed configuration file, or nil.
+func (d *decoder) source(name string) []byte {
+	if f, ok := d.files[name]; ok {
+		return f.Bytes
+	}
+	return nil
 }
 
 func (d *decoder) decode(opts Options, parse func(string) (*hcl.File, hcl.Diagnostics)) hcl.Diagnostics {
@@ -288,6 +303,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 	diags = append(diags, nDiags...)
 	r := &resolver{defaults: defaults, byName: byName, done: map[string]map[string]field{}, visiting: map[string]bool{}}
 	files := map[string]string{}
+	nix := newNixChecker(d.cfg.Dir, d.cfg.OutputDir, d.addSource)
 	for _, name := range sortedKeys(byName) {
 		inst := byName[name]
 		fields, rDiags := r.resolve(inst)
@@ -296,10 +312,17 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 			continue
 		}
 		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel)
+		if f, ok := fields["nix"]; ok {
+			v.NixSource = newSourceMap(d.cfg.Dir, f.Range, d.source(f.Range.Filename), v.Nix)
+		}
+		if !vDiags.HasErrors() {
+			nix.checkVariant(&v)
+		}
 		diags = append(diags, vDiags...)
 		diags = append(diags, uniqueFileName(files, v, fields)...)
 		d.cfg.Variants = append(d.cfg.Variants, v)
 	}
+	diags = append(diags, nix.diags...)
 	if len(byName) == 0 && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No variants",
 			Detail: "The configuration declares no variant block, so there is nothing to build. Add variant \"NAME\" {}."})

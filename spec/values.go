@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -38,6 +39,9 @@ func convertPlain(val cty.Value, expr hcl.Expression, ty cty.Type, what string, 
 			Detail: fmt.Sprintf("The value of %s depends on something that failed to evaluate.", what),
 		})
 	}
+	if d := unexpectedKeys(val, ty, expr, what); d != nil {
+		return cty.NilVal, append(diags, d)
+	}
 	out, err := convert.Convert(val, ty)
 	if err != nil {
 		return cty.NilVal, append(diags, &hcl.Diagnostic{
@@ -46,6 +50,27 @@ func convertPlain(val cty.Value, expr hcl.Expression, ty cty.Type, what string, 
 		})
 	}
 	return out, diags
+}
+
+// unexpectedKeys reports keys an object attribute does not take: cty's
+// conversion would drop them silently, and a misspelt key (password for
+// psk) must not pass.
+func unexpectedKeys(val cty.Value, ty cty.Type, expr hcl.Expression, what string) *hcl.Diagnostic {
+	vt := val.Type()
+	if !ty.IsObjectType() || !(vt.IsObjectType() || vt.IsMapType()) {
+		return nil
+	}
+	allowed := sortedKeys(ty.AttributeTypes())
+	for it := val.ElementIterator(); it.Next(); {
+		k, _ := it.Element()
+		if _, ok := ty.AttributeTypes()[k.AsString()]; !ok {
+			return &hcl.Diagnostic{
+				Severity: hcl.DiagError, Summary: "Unsupported key in " + what, Subject: expr.Range().Ptr(),
+				Detail: fmt.Sprintf("%s takes the keys %s, not %q.%s", what, strings.Join(allowed, ", "), k.AsString(), didYouMean(k.AsString(), allowed)),
+			}
+		}
+	}
+	return nil
 }
 
 func decodeString(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *string) hcl.Diagnostics {

@@ -8,14 +8,15 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// settingTypes are the attributes a variant or the defaults block may set.
-var settingTypes = map[string]cty.Type{
-	"format": cty.String, "system": cty.String, "hostname": cty.String,
-	"timezone": cty.String, "locale": cty.String, "keymap": cty.String,
-	"iso_label": cty.String, "file_name": cty.String, "nix": cty.String,
-	"packages": cty.List(cty.String), "ssh_authorized_keys": cty.List(cty.String),
-	"modules": cty.List(cty.String), "kernel_params": cty.List(cty.String),
-}
+// settingTypes are the attributes a variant or the defaults block may
+// set, from the Attributes table.
+var settingTypes = func() map[string]cty.Type {
+	m := make(map[string]cty.Type, len(Attributes))
+	for _, a := range Attributes {
+		m[a.Name] = a.Type
+	}
+	return m
+}()
 
 // metaAttrs belong to variant blocks only and are never inherited.
 var metaAttrs = []string{"for_each", "inherits", "abstract"}

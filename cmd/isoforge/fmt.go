@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/isoforge/isoforge/engine/atomicfile"
+	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/spec"
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
@@ -81,8 +82,11 @@ func hclFiles(path string, recursive bool) ([]string, error) {
 			return filepath.SkipDir
 		}
 		// Only regular files: a symlink or FIFO committed in a repository
-		// must not make fmt read (and print) something outside it.
-		if d.Type().IsRegular() && strings.HasSuffix(p, ".hcl") {
+		// must not make fmt read (and print) something outside it. The
+		// lockfile is generated in canonical form; formatting a large one
+		// would cost seconds for nothing (terraform fmt skips its lock
+		// too). Name it explicitly to check it anyway.
+		if d.Type().IsRegular() && strings.HasSuffix(p, ".hcl") && d.Name() != lockfile.FileName {
 			files = append(files, p)
 		}
 		return nil

@@ -1,6 +1,8 @@
 package apply
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -14,36 +16,158 @@ const (
 	workMount    = "/isoforge/work"
 	nixpkgsMount = "/isoforge/nixpkgs"
 	storeMount   = "/nix"
-	// cacheDir keeps Nix's tarball cache on the store volume, so a pinned
-	// nixpkgs is downloaded once, not once per container.
+	// cacheDir keeps Nix's download cache on the store volume.
 	cacheDir = "/nix/var/isoforge/cache"
-	// tarballTTL: a revision's archive never changes, so cache it for a year.
-	tarballTTL = "31536000"
+	// sourceMarker starts the line on which the fetch script prints the
+	// store path of the pinned nixpkgs.
+	sourceMarker = "isoforge-nixpkgs="
 )
 
-// NixpkgsArg is the -I nixpkgs= value for a pin.
-func NixpkgsArg(p lockfile.Pin) string {
-	if p.Path != "" {
-		return nixpkgsMount
+// FetchScript is what the serial init container runs before any build:
+// it opens the store and puts the pinned nixpkgs in it as a fixed-output
+// path, verified against the lock's NAR hash, then prints its store path.
+// A revision is fetched with builtins.fetchTarball { url; sha256; }, a
+// local checkout (mounted read-only at /isoforge/nixpkgs) imported with
+// builtins.path { sha256; filter; } using the filter isoforge hashed it
+// with. Either fails the run on a fetch error or a hash mismatch, and
+// never falls back to a nixpkgs from the search path. The path is named
+// "source", as fetchTarball and flakes name it, so both kinds of pin of
+// the same tree share one store path.
+func FetchScript(p lockfile.Pin) (string, error) {
+	sum, err := narHex(p.NarHash)
+	if err != nil {
+		return "", err
 	}
-	return pin.TarballURL(p.Rev)
+	var expr string
+	if p.Local() {
+		expr = fmt.Sprintf(`builtins.path { path = %s; name = "source"; sha256 = "%s"; filter = %s; }`, nixpkgsMount, sum, pin.NixFilter())
+	} else {
+		expr = fmt.Sprintf(`builtins.fetchTarball { url = "%s"; sha256 = "%s"; }`, p.URL, sum)
+	}
+	lines := []string{
+		"set -eu",
+		// --read-write-mode: --eval is read-only by default and would only
+		// compute the path, not add it.
+		fmt.Sprintf("src=$(nix-instantiate --read-write-mode --eval --json --expr %s)", shellQuote("toString ("+expr+")")),
+		`echo "` + sourceMarker + `$src"`,
+	}
+	return strings.Join(lines, "\n") + "\n", nil
+}
+
+// narHex turns an SRI sha256 into the hex form every Nix version reads.
+func narHex(sri string) (string, error) {
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(sri, "sha256-"))
+	if err != nil || !strings.HasPrefix(sri, "sha256-") || len(raw) != 32 {
+		return "", fmt.Errorf("nixpkgs pin has no valid nar_hash (%q): run `isoforge lock`", sri)
+	}
+	return hex.EncodeToString(raw), nil
+}
+
+// ScriptOptions change how the builder runs nix-build.
+type ScriptOptions struct {
+	// ShowTrace passes --show-trace (apply -show-trace).
+	ShowTrace bool
+	// System is the variant's Nix system; aarch64-linux adds
+	// --option extra-platforms aarch64-linux.
+	System string
 }
 
 // BuildScript is the exact shell script the builder container runs: the
-// production command of docs/builders.md. It builds with nix-build, then
-// copies the artifact out of the store into the work directory.
-func BuildScript(f spec.Format, nixpkgsArg string) string {
-	q := shellQuote
-	lines := []string{
-		"set -eu",
-		fmt.Sprintf("nix-build '<nixpkgs/nixos>' -A %s -I nixos-config=%s/iso.nix -I nixpkgs=%s --option tarball-ttl %s --out-link %s/result",
-			f.Attribute, workMount, q(nixpkgsArg), tarballTTL, workMount),
-		fmt.Sprintf("artifact=$(find -L %s/result/%s -maxdepth 1 -type f -name %s | sort | head -n 1)", workMount, f.ArtifactDir, q(f.ArtifactGlob)),
-		fmt.Sprintf(`[ -n "$artifact" ] || { echo "isoforge: the build result has no %s/%s" >&2; exit 1; }`, f.ArtifactDir, f.ArtifactGlob),
+// production command of docs/builders.md. It builds with nix-build from
+// the pinned nixpkgs' store path (never '<nixpkgs/nixos>' from the search
+// path; -I nixpkgs points modules that use <nixpkgs> at the same tree),
+// finds the artifact where nixpkgs declares it (the result's
+// nix-support/hydra-build-products, written by make-iso9660-image.sh,
+// make-disk-image.nix and sd-image.nix), then copies it out of the store
+// into the work directory. The glob of older isoforge versions stays only
+// as a fallback, with a warning.
+func BuildScript(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
+	lines := []string{"set -eu"}
+	lines = append(lines, kvmPreflight(f)...)
+	lines = append(lines,
+		buildCommand(f, nixpkgsPath, o),
+		fmt.Sprintf("result=$(readlink -f %s/result)", workMount),
+	)
+	lines = append(lines, findArtifactLines(f)...)
+	lines = append(lines,
+		fmt.Sprintf(`[ -n "$artifact" ] || { echo "isoforge: the build result has no %s artifact" >&2; exit 1; }`, artifactKind(f)),
+		`case "$artifact" in "$result"/*) ;; *) echo "isoforge: the declared artifact $artifact lies outside the build result $result" >&2; exit 1 ;; esac`,
 		`echo "isoforge: copying $artifact"`,
 		fmt.Sprintf(`cp -L "$artifact" %s/artifact/ && chmod 0644 %s/artifact/*`, workMount, workMount),
-	}
+	)
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// buildCommand is the nix-build command line. Formats that boot a VM
+// build as the user running nix (root in the container) instead of a
+// nixbld* build user (build-users-group set to nothing): Nix offers the kvm
+// system feature when it can open /dev/kvm itself, but QEMU runs as the
+// build user, who cannot open a 0600 or root:kvm 0660 device node
+// (NixOS/nixpkgs#124371; docs/builders.md says why this is safe).
+func buildCommand(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
+	q := shellQuote
+	build := fmt.Sprintf("nix-build %s -A %s -I nixos-config=%s/iso.nix -I nixpkgs=%s --out-link %s/result",
+		q(nixpkgsPath+"/nixos"), f.Attribute, workMount, q(nixpkgsPath), workMount)
+	if f.NeedsKVM {
+		build += " --option build-users-group ''"
+	}
+	if o.System == "aarch64-linux" {
+		// Harmless on aarch64 hosts; on others the kernel runs aarch64
+		// builders through binfmt_misc (docs/formats.md).
+		build += " --option extra-platforms aarch64-linux"
+	}
+	if o.ShowTrace {
+		build += " --show-trace"
+	}
+	return build
+}
+
+// kvmPreflight fails a VM format's build with isoforge's sentence, before
+// Nix refuses it for a missing kvm feature or QEMU fails to open the
+// device. The subshell matters: a failed exec redirection ends sh.
+func kvmPreflight(f spec.Format) []string {
+	if !f.NeedsKVM {
+		return nil
+	}
+	return []string{
+		`if ! (exec 3<>/dev/kvm) 2>/dev/null; then`,
+		fmt.Sprintf(`  echo %s >&2`, shellQuote("isoforge: "+KVMUnusable(f.Name, "the builder cannot open /dev/kvm"))),
+		`  exit 1`,
+		`fi`,
+	}
+}
+
+// findArtifactLines set $artifact: the first file of the format's type
+// that hydra-build-products declares and that exists (a postVM may have
+// converted and deleted the file make-disk-image.nix declared), else the
+// fallback glob. Formats whose nixpkgs module declares no line for the
+// final file go straight to the glob, without a warning.
+func findArtifactLines(f spec.Format) []string {
+	q := shellQuote
+	glob := fmt.Sprintf(`artifact=$(find -L "$result/"%s -maxdepth 1 -type f -name %s | sort | head -n 1)`, q(f.ArtifactDir), q(f.ArtifactGlob))
+	if f.Product == "" {
+		return []string{glob}
+	}
+	return []string{
+		`products="$result/nix-support/hydra-build-products"`,
+		"artifact=",
+		`if [ -f "$products" ]; then`,
+		`  while read -r kind type file rest; do`,
+		fmt.Sprintf(`    if [ "$kind" = file ] && [ "$type" = %s ] && [ -f "$file" ]; then artifact=$file; break; fi`, q(f.Product)),
+		`  done < "$products"`,
+		`fi`,
+		`if [ -z "$artifact" ]; then`,
+		fmt.Sprintf(`  echo "isoforge: warning: the build result declares no 'file %s' product in nix-support/hydra-build-products; looking for %s/%s instead" >&2`, f.Product, f.ArtifactDir, f.ArtifactGlob),
+		"  " + glob,
+		`fi`,
+	}
+}
+
+func artifactKind(f spec.Format) string {
+	if f.Product == "" {
+		return f.ArtifactGlob
+	}
+	return f.Product
 }
 
 func shellQuote(s string) string {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
 	_ "github.com/isoforge/isoforge/runtimes/docker"
 	_ "github.com/isoforge/isoforge/runtimes/podman"
@@ -57,10 +57,10 @@ func TestIntegrationBuilderIsConfined(t *testing.T) {
 			if err := a.checkVolumeOwner(ctx); err != nil {
 				t.Fatal(err)
 			}
-			work := WorkDir(dir, "inspect")
+			work := workspace.WorkDir(dir, "inspect")
 			os.MkdirAll(work, 0o755)
 			act := plan.Action{Variant: "inspect", Spec: spec.Variant{Format: spec.DefaultFormat}}
-			cs, err := a.containerSpec(lockfile.Pin{Rev: strings.Repeat("0", 40)}, act, work, "confined")
+			cs, err := a.containerSpec("/nix/store/"+strings.Repeat("0", 32)+"-source", act, work, Options{RunID: "confined"})
 			if err != nil {
 				t.Fatal(err)
 			}

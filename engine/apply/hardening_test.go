@@ -62,7 +62,7 @@ func TestConfigEditDuringBuildFailsTheBuild(t *testing.T) {
 			t.Errorf("b: err = %v, want ConfigChangedError", r.Err)
 		}
 	}
-	l, diags := lockfile.Load(filepath.Join(dir, lockfile.FileName))
+	l, _, diags := lockfile.Load(filepath.Join(dir, lockfile.FileName))
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}

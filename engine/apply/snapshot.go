@@ -14,6 +14,7 @@ import (
 
 	"github.com/isoforge/isoforge/engine/atomicfile"
 	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/engine/workspace"
 )
 
 // The builder reads the live configuration directory through its mount,
@@ -30,7 +31,7 @@ import (
 // that run in the background and is not build input.
 func snapshotSkip(rel string, outDir string) bool {
 	base := filepath.Base(rel)
-	return rel == StateDir || rel == outDir || rel == ".git" || rel == lockfile.FileName ||
+	return rel == workspace.StateDir || rel == outDir || rel == ".git" || rel == lockfile.FileName ||
 		strings.HasPrefix(base, atomicfile.TempPrefix)
 }
 
@@ -84,19 +85,6 @@ func hashEntry(ctx context.Context, h io.Writer, p string, d fs.DirEntry) error 
 		fmt.Fprintf(h, "\x00%d\x00", n)
 	}
 	return nil
-}
-
-// ctxReader stops a long read when the context ends.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(b []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(b)
 }
 
 // ConfigChangedError is a configuration that changed while a build ran.

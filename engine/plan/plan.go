@@ -33,10 +33,10 @@ type Action struct {
 	Reasons []string
 	// Drift is set when the inputs match but the artifact does not.
 	Drift bool
-	// Spec, Rendered and Inputs are unset for Remove.
-	Spec     spec.Variant
-	Rendered []byte
-	Inputs   fingerprint.Result
+	// Spec, Module and Inputs are unset for Remove.
+	Spec   spec.Variant
+	Module render.Rendered
+	Inputs fingerprint.Result
 	// Artifact is the artifact's slash path relative to the config dir.
 	Artifact string
 	Locked   *lockfile.Entry
@@ -78,6 +78,12 @@ type Options struct {
 	Replace []string
 	// Verify re-hashes every artifact instead of trusting the stat cache.
 	Verify bool
+	// NoRefresh compares inputs with the lock only and ignores the output
+	// directory (plan -refresh=false): the offline CI question "does the
+	// committed lock match the configuration".
+	NoRefresh bool
+	// Prune says removed variants' artifacts will be deleted.
+	Prune bool
 }
 
 // Build computes the plan.
@@ -87,10 +93,12 @@ func Build(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, cache *finge
 	}
 	p := &Plan{Pin: pin}
 	files := newFileCache(cfg.Dir)
+	configured := make(map[string]bool, len(cfg.Variants))
 	for _, v := range cfg.Variants {
 		if !selected(v.Name, opts.Targets) {
 			continue
 		}
+		configured[v.Name] = true
 		a, err := decide(cfg, v, lock, pin, cache, files, opts)
 		if err != nil {
 			return nil, err
@@ -98,12 +106,12 @@ func Build(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, cache *finge
 		p.Actions = append(p.Actions, a)
 	}
 	for _, name := range lock.VariantNames() {
-		if _, ok := cfg.Variant(name); ok || !selected(name, opts.Targets) {
+		if configured[name] || !selected(name, opts.Targets) {
 			continue
 		}
 		e, _ := lock.Variant(name)
 		p.Actions = append(p.Actions, Action{Variant: name, Kind: Remove, Artifact: e.Artifact, Locked: &e,
-			Reasons: []string{"no longer in the configuration"}})
+			Reasons: []string{removeReason(e.Artifact, opts.Prune)}})
 	}
 	sort.SliceStable(p.Actions, func(i, j int) bool { return p.Actions[i].Variant < p.Actions[j].Variant })
 	return p, nil
@@ -111,17 +119,18 @@ func Build(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, cache *finge
 
 // Inputs renders a variant and fingerprints its inputs.
 func Inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin) ([]byte, fingerprint.Result, error) {
-	return inputs(cfg, v, pin, newFileCache(cfg.Dir))
+	m, res, err := inputs(cfg, v, pin, newFileCache(cfg.Dir))
+	return m.Text, res, err
 }
 
-func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache) ([]byte, fingerprint.Result, error) {
-	rendered := render.Module(v)
-	mods, err := files.moduleFiles(v.Modules, v.Nix)
+func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache) (render.Rendered, fingerprint.Result, error) {
+	rendered := render.Render(v, render.Options{Revision: pin.Rev})
+	mods, err := files.inputFiles(v.Inputs)
 	if err != nil {
-		return nil, fingerprint.Result{}, err
+		return rendered, fingerprint.Result{}, err
 	}
 	res, err := fingerprint.Compute(fingerprint.Inputs{
-		Rendered: rendered, Files: mods, Format: v.Format, System: v.System,
+		Rendered: rendered.Text, Files: mods, Format: v.Format, System: v.System,
 		Image: cfg.Runtime.Image, Nixpkgs: pin.ID(), Renderer: render.Version, Settings: settings(v),
 	})
 	return rendered, res, err
@@ -132,7 +141,7 @@ func decide(cfg *spec.Config, v spec.Variant, lock *lockfile.Lock, pin lockfile.
 	if err != nil {
 		return Action{}, err
 	}
-	a := Action{Variant: v.Name, Spec: v, Rendered: rendered, Inputs: res, Artifact: path.Join(cfg.OutputDir, v.FileName)}
+	a := Action{Variant: v.Name, Spec: v, Module: rendered, Inputs: res, Artifact: path.Join(cfg.OutputDir, v.FileName)}
 	e, ok := lock.Variant(v.Name)
 	if !ok {
 		a.Kind, a.Reasons = Create, []string{"not in " + lockfile.FileName}
@@ -141,7 +150,7 @@ func decide(cfg *spec.Config, v spec.Variant, lock *lockfile.Lock, pin lockfile.
 	a.Locked = &e
 	if e.InputsHash != res.Hash {
 		a.Kind, a.Reasons = Rebuild, reasons(fingerprint.Diff(e.Inputs, res.Inputs))
-	} else if drift := artifactDrift(cfg.Dir, a.Artifact, e, cache, opts.Verify); drift != "" {
+	} else if drift := artifactDrift(cfg.Dir, a.Artifact, e, cache, opts); drift != "" {
 		a.Kind, a.Drift, a.Reasons = Rebuild, true, []string{drift}
 	} else {
 		a.Kind = NoOp
@@ -152,13 +161,24 @@ func decide(cfg *spec.Config, v spec.Variant, lock *lockfile.Lock, pin lockfile.
 	return a, nil
 }
 
+// removeReason says what happens to a removed variant's artifact.
+func removeReason(artifact string, prune bool) string {
+	if prune {
+		return fmt.Sprintf("no longer in the configuration (-prune: artifact %s deleted unless changed by hand)", artifact)
+	}
+	return fmt.Sprintf("no longer in the configuration (artifact %s kept; -prune deletes it)", artifact)
+}
+
 // artifactDrift explains why the artifact on disk does not match the
-// lock, or returns "".
-func artifactDrift(dir, artifact string, e lockfile.Entry, cache *fingerprint.StatCache, verify bool) string {
+// lock, or returns "". With NoRefresh the output directory is not read.
+func artifactDrift(dir, artifact string, e lockfile.Entry, cache *fingerprint.StatCache, opts Options) string {
 	if e.Artifact != artifact {
 		return fmt.Sprintf("artifact moved from %s to %s", e.Artifact, artifact)
 	}
-	sum, _, err := cache.Sum(path.Join(dir, artifact), verify)
+	if opts.NoRefresh {
+		return ""
+	}
+	sum, _, err := cache.Sum(path.Join(dir, artifact), opts.Verify)
 	switch {
 	case errors.Is(err, fingerprint.ErrMissing):
 		return "drift: " + artifact + " is missing"
@@ -170,15 +190,16 @@ func artifactDrift(dir, artifact string, e lockfile.Entry, cache *fingerprint.St
 	return ""
 }
 
-// settings lists a variant's settings as text, one entry each.
+// settings lists a variant's settings as text, one entry each, from the
+// attribute table; format and system are hashed as meta inputs.
 func settings(v spec.Variant) map[string]string {
-	list := func(l []string) string { return strings.Join(l, "\n") }
-	return map[string]string{
-		"hostname": v.Hostname, "timezone": v.Timezone, "locale": v.Locale, "keymap": v.Keymap,
-		"iso_label": v.ISOLabel, "file_name": v.FileName, "nix": v.Nix,
-		"packages": list(v.Packages), "ssh_authorized_keys": list(v.SSHKeys),
-		"modules": list(v.Modules), "kernel_params": list(v.KernelParams),
+	out := make(map[string]string, len(spec.Attributes))
+	for _, a := range spec.Attributes {
+		if name, ok := strings.CutPrefix(a.Input, "setting/"); ok {
+			out[name] = a.Text(&v)
+		}
 	}
+	return out
 }
 
 // reasons turns changed inputs into what a person wants to read. A
@@ -243,8 +264,12 @@ func checkNames(cfg *spec.Config, lock *lockfile.Lock, opts Options) error {
 			return fmt.Errorf("-target %q matches no variant; variants: %s", t, strings.Join(cfg.VariantNames(), ", "))
 		}
 	}
+	configured := make(map[string]bool, len(cfg.Variants))
+	for _, v := range cfg.Variants {
+		configured[v.Name] = true
+	}
 	for _, r := range opts.Replace {
-		if _, ok := cfg.Variant(r); !ok {
+		if !configured[r] {
 			return fmt.Errorf("-replace %q: no such variant; variants: %s", r, strings.Join(cfg.VariantNames(), ", "))
 		}
 	}

@@ -75,11 +75,6 @@ func BuilderImage(t testing.TB) string {
 	return "localhost/isoforge-testbuilder:" + hex.EncodeToString(sum[:])[:12]
 }
 
-// StandinPath is the miniature nixpkgs TEST DOUBLE.
-func StandinPath() string {
-	return filepath.Join(RepoRoot(), "testdata", "nixpkgs-standin")
-}
-
 // RemoveVolume deletes a test volume with the engine's own CLI.
 func RemoveVolume(e Engine, name string) {
 	bin, args := "podman", []string{"--url", e.Host, "volume", "rm", "-f", name}
@@ -87,4 +82,21 @@ func RemoveVolume(e Engine, name string) {
 		bin, args = "/usr/bin/docker", []string{"-H", e.Host, "volume", "rm", "-f", name}
 	}
 	_ = exec.Command(bin, args...).Run()
+}
+
+// BuildUsersImage is the TEST DOUBLE builder variant with nixos/nix's
+// build users (testdata/builder/Containerfile.buildusers), tagged with the
+// hash of both Containerfiles exactly as testdata/builder/build.sh does.
+func BuildUsersImage(t testing.TB) string {
+	t.Helper()
+	var both []byte
+	for _, name := range []string{"Containerfile", "Containerfile.buildusers"} {
+		b, err := os.ReadFile(filepath.Join(RepoRoot(), "testdata", "builder", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		both = append(both, b...)
+	}
+	sum := sha256.Sum256(both)
+	return "localhost/isoforge-testbuilder-buildusers:" + hex.EncodeToString(sum[:])[:12]
 }
