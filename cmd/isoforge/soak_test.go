@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,7 +46,14 @@ func TestSoakApplies(t *testing.T) {
 	seed := uint64(envInt("ISOFORGE_SOAK_SEED", int(time.Now().UnixNano()%1e9)))
 	t.Logf("%d applies, seed %d (ISOFORGE_SOAK_SEED=%d replays it)", n, seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
-	s := &soak{t: t, bin: bin, dir: t.TempDir(), rng: rng}
+	// The TEST DOUBLE archive host of the CLI scripts: the pin's nar_hash
+	// is computed offline.
+	archive := standinArchive(t)
+	archives := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(archive) }))
+	t.Cleanup(archives.Close)
+	home := t.TempDir()
+	s := &soak{t: t, bin: bin, dir: t.TempDir(), rng: rng, env: append(os.Environ(),
+		"ISOFORGE_NIXPKGS_ARCHIVES="+archives.URL+"/archive", "XDG_CACHE_HOME="+home+"/cache", "HOME="+home, "NO_COLOR=1")}
 	os.WriteFile(filepath.Join(s.dir, "isos.hcl"), []byte(soakConfig), 0o644)
 	for i := 0; i < n; i++ {
 		if rng.IntN(2) == 0 {
@@ -69,6 +78,13 @@ type soak struct {
 	bin string
 	dir string
 	rng *rand.Rand
+	env []string
+}
+
+func (s *soak) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(s.bin, args...)
+	cmd.Dir, cmd.Env = s.dir, s.env
+	return cmd
 }
 
 func envInt(name string, def int) int {
@@ -112,9 +128,8 @@ func (s *soak) applyOnce() string {
 // sent after delay ("PIPE": stdout is a pipe whose reader is gone);
 // editDuring edits isos.hcl while the builds run.
 func (s *soak) applyWith(sig string, delay time.Duration, editDuring bool) string {
-	cmd := exec.Command(s.bin, "apply", "-runtime", "fake", "-parallelism", "2")
-	cmd.Dir = s.dir
-	cmd.Env = append(os.Environ(), "FAKE_DELAY=100ms", "NO_COLOR=1")
+	cmd := s.command("apply", "-runtime", "fake", "-parallelism", "2")
+	cmd.Env = append(cmd.Env, "FAKE_DELAY=100ms")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if sig == "PIPE" {
@@ -160,7 +175,7 @@ func (s *soak) applyWith(sig string, delay time.Duration, editDuring bool) strin
 // checkLock parses the lock and checks every entry against its artifact.
 func (s *soak) checkLock(when string) {
 	s.t.Helper()
-	l, diags := lockfile.Load(filepath.Join(s.dir, lockfile.FileName))
+	l, _, diags := lockfile.Load(filepath.Join(s.dir, lockfile.FileName))
 	if diags.HasErrors() {
 		s.t.Fatalf("%s: the lock does not parse: %s", when, diags.Error())
 	}
@@ -195,14 +210,12 @@ func (s *soak) checkNoLeftovers(when string) {
 // the final configuration renders (the fake embeds its iso.nix).
 func (s *soak) checkUpToDate() {
 	s.t.Helper()
-	plan := exec.Command(s.bin, "plan", "-detailed-exitcode")
-	plan.Dir = s.dir
+	plan := s.command("plan", "-detailed-exitcode")
 	if out, err := plan.CombinedOutput(); err != nil {
 		s.t.Fatalf("after the final apply, plan: %v\n%s", err, out)
 	}
 	for _, v := range []string{"a", "b", "c", "d"} {
-		render := exec.Command(s.bin, "render", v)
-		render.Dir = s.dir
+		render := s.command("render", v)
 		want, err := render.Output()
 		if err != nil {
 			s.t.Fatal(err)
