@@ -19,14 +19,15 @@ import (
 
 	"github.com/isoforge/isoforge/engine/atomicfile"
 	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/runtimes/runtimetest"
 )
 
-// soakConfig has four variants; edits change one variant's packages.
+// soakConfig has four variants; edits change one variant's host name.
 const soakConfig = `nixpkgs { rev = "0123456789abcdef0123456789abcdef01234567" }
-variant "a" { packages = ["htop"] }
-variant "b" { packages = ["git"] }
-variant "c" { packages = ["vim"] }
-variant "d" { packages = ["curl"] }
+variant "a" { hostname = "ha" }
+variant "b" { hostname = "hb" }
+variant "c" { hostname = "hc" }
+variant "d" { hostname = "hd" }
 `
 
 // TestSoakApplies runs many applies on the FAKE runtime with random edits
@@ -53,10 +54,43 @@ func TestSoakApplies(t *testing.T) {
 	t.Cleanup(archives.Close)
 	home := t.TempDir()
 	s := &soak{t: t, bin: bin, dir: t.TempDir(), rng: rng, env: append(os.Environ(),
-		"ISOFORGE_NIXPKGS_ARCHIVES="+archives.URL+"/archive", "XDG_CACHE_HOME="+home+"/cache", "HOME="+home, "NO_COLOR=1")}
+		"ISOFORGE_NIXPKGS_ARCHIVES="+archives.URL+"/archive", "XDG_CACHE_HOME="+home+"/cache", "HOME="+home, "NO_COLOR=1", "FAKE_DELAY=100ms"),
+		apply: []string{"apply", "-runtime", "fake", "-parallelism", "2"}, maxDelay: 400 * time.Millisecond}
+	s.run(n)
+	s.checkRendered()
+}
+
+// TestSoakIntegrationPodman is the soak on real Podman with the TEST
+// DOUBLE builder image and nixpkgs stand-in: after each apply that ran
+// to its end, no container of this configuration is left either.
+// ISOFORGE_SOAK_PODMAN_N sets the number of applies (default 5; the
+// issue's soak is 30).
+func TestSoakIntegrationPodman(t *testing.T) {
+	var engine *runtimetest.Engine
+	for _, e := range runtimetest.Engines(t) {
+		if e.Name == "podman" {
+			engine = &e
+		}
+	}
+	if engine == nil {
+		t.Fatal("no Podman to soak against: run through scripts/test-env.sh")
+	}
+	n := envInt("ISOFORGE_SOAK_PODMAN_N", 5)
+	seed := uint64(envInt("ISOFORGE_SOAK_SEED", int(time.Now().UnixNano()%1e9)))
+	t.Logf("%d applies on Podman, seed %d", n, seed)
+	s := &soak{t: t, bin: isoforgeBin(t), dir: t.TempDir(), rng: rand.New(rand.NewPCG(seed, 0)), engine: engine,
+		env:   append(os.Environ(), "ISOFORGE_IMAGE="+runtimetest.BuilderImage(t), "ISOFORGE_NIXPKGS_PATH="+runtimetest.StandinPath(t), "NO_COLOR=1"),
+		apply: []string{"apply", "-runtime", engine.Name, "-host", engine.Host, "-parallelism", "2"}, maxDelay: 6 * time.Second}
+	s.run(n)
+}
+
+// run does n applies with random fates, then a clean one, checking after
+// each; the configuration ends up entirely built and up to date.
+func (s *soak) run(n int) {
+	t := s.t
 	os.WriteFile(filepath.Join(s.dir, "isos.hcl"), []byte(soakConfig), 0o644)
 	for i := 0; i < n; i++ {
-		if rng.IntN(2) == 0 {
+		if s.rng.IntN(2) == 0 {
 			s.edit()
 		}
 		how := s.applyOnce()
@@ -74,11 +108,14 @@ func TestSoakApplies(t *testing.T) {
 }
 
 type soak struct {
-	t   *testing.T
-	bin string
-	dir string
-	rng *rand.Rand
-	env []string
+	t        *testing.T
+	bin      string
+	dir      string
+	rng      *rand.Rand
+	env      []string
+	apply    []string      // the apply command line
+	maxDelay time.Duration // the longest wait before a signal
+	engine   *runtimetest.Engine
 }
 
 func (s *soak) command(args ...string) *exec.Cmd {
@@ -102,7 +139,7 @@ func (s *soak) edit() {
 	lines := strings.Split(string(b), "\n")
 	for i, l := range lines {
 		if strings.HasPrefix(l, `variant "`+v+`"`) {
-			lines[i] = fmt.Sprintf(`variant "%s" { packages = ["pkg%d"] }`, v, s.rng.IntN(1000))
+			lines[i] = fmt.Sprintf(`variant "%s" { hostname = "h%d" }`, v, s.rng.IntN(1000))
 		}
 	}
 	// Written in place, not renamed: an editor saving during a build.
@@ -111,7 +148,7 @@ func (s *soak) edit() {
 
 // applyOnce runs one apply with a random fate and says what happened.
 func (s *soak) applyOnce() string {
-	delay := time.Duration(s.rng.IntN(400)) * time.Millisecond
+	delay := time.Duration(s.rng.Int64N(int64(s.maxDelay)))
 	switch r := s.rng.IntN(10); {
 	case r < 4:
 		return s.applyWith("", 0, r == 0)
@@ -124,12 +161,11 @@ func (s *soak) applyOnce() string {
 	}
 }
 
-// applyWith runs apply with builds taking 100 ms each; sig names a signal
-// sent after delay ("PIPE": stdout is a pipe whose reader is gone);
-// editDuring edits isos.hcl while the builds run.
+// applyWith runs apply; sig names a signal sent after delay ("PIPE":
+// stdout is a pipe whose reader is gone); editDuring edits isos.hcl while
+// the builds run.
 func (s *soak) applyWith(sig string, delay time.Duration, editDuring bool) string {
-	cmd := s.command("apply", "-runtime", "fake", "-parallelism", "2")
-	cmd.Env = append(cmd.Env, "FAKE_DELAY=100ms")
+	cmd := s.command(s.apply...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if sig == "PIPE" {
@@ -142,7 +178,7 @@ func (s *soak) applyWith(sig string, delay time.Duration, editDuring bool) strin
 		s.t.Fatal(err)
 	}
 	if editDuring {
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(s.maxDelay / 8)
 		s.edit()
 	}
 	switch sig {
@@ -204,16 +240,24 @@ func (s *soak) checkNoLeftovers(when string) {
 	if entries, _ := os.ReadDir(filepath.Join(s.dir, ".isoforge", "work")); len(entries) > 0 {
 		s.t.Errorf("%s: %d work directories left", when, len(entries))
 	}
+	if s.engine != nil {
+		assertNoContainers(s.t, *s.engine, s.dir)
+	}
 }
 
-// checkUpToDate: nothing to rebuild, and every artifact holds exactly what
-// the final configuration renders (the fake embeds its iso.nix).
+// checkUpToDate: after the final apply there is nothing to rebuild.
 func (s *soak) checkUpToDate() {
 	s.t.Helper()
 	plan := s.command("plan", "-detailed-exitcode")
 	if out, err := plan.CombinedOutput(); err != nil {
 		s.t.Fatalf("after the final apply, plan: %v\n%s", err, out)
 	}
+}
+
+// checkRendered: every artifact holds exactly what the final
+// configuration renders (the fake runtime embeds its iso.nix).
+func (s *soak) checkRendered() {
+	s.t.Helper()
 	for _, v := range []string{"a", "b", "c", "d"} {
 		render := s.command("render", v)
 		want, err := render.Output()
