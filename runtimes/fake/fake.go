@@ -7,11 +7,14 @@ package fake
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sync"
 	"time"
@@ -171,11 +174,15 @@ func writeArtifact(cs runtimes.ContainerSpec) error {
 		return fmt.Errorf("fake: the engine neither copied inputs in nor asked for the artifact")
 	}
 	h := sha256.New()
-	if err := cs.CopyIn(h); err != nil {
+	var module bytes.Buffer
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(cs.CopyIn(pw)) }()
+	if err := moduleOf(io.TeeReader(pr, h), &module); err != nil {
+		pr.CloseWithError(err)
 		return err
 	}
-	body := fmt.Sprintf("FAKE ISO %x\n", h.Sum(nil))
-	pr, pw := io.Pipe()
+	body := fmt.Sprintf("FAKE ISO %x\n%s", h.Sum(nil), module.Bytes())
+	pr, pw = io.Pipe()
 	go func() {
 		tw := tar.NewWriter(pw)
 		err := tw.WriteHeader(&tar.Header{Name: "artifact/nixos.iso", Mode: 0o444, Size: int64(len(body)), Typeflag: tar.TypeReg})
@@ -204,20 +211,49 @@ func writeArtifact(cs runtimes.ContainerSpec) error {
 // writeBound "builds" for a Local fake: the artifact, derived from the
 // specs' read-only binds' names, goes to artifact/ in the writable bind.
 func writeBound(cs runtimes.ContainerSpec) error {
-	h := sha256.New()
 	out := ""
 	for _, b := range cs.Binds {
-		if b.ReadOnly {
-			fmt.Fprintln(h, b.Target)
-		} else {
+		if !b.ReadOnly {
 			out = b.Source
 		}
 	}
 	if out == "" {
 		return fmt.Errorf("fake: a local build mounted no writable directory")
 	}
-	body := fmt.Sprintf("FAKE ISO %x\n", h.Sum(nil))
+	module, err := os.ReadFile(filepath.Join(out, moduleName))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(module)
+	body := fmt.Sprintf("FAKE ISO %x\n%s", sum, module)
 	return os.WriteFile(filepath.Join(out, "artifact", "nixos.iso"), []byte(body), 0o444)
+}
+
+// moduleName is the rendered module's file name: the fake's artifact ends
+// with it, so tests can check which configuration an artifact was built
+// from (cmd/isoforge's soak test does).
+const moduleName = "iso.nix"
+
+// moduleOf reads a whole copy-in stream and keeps the file named
+// moduleName, wherever the engine put it.
+func moduleOf(r io.Reader, module *bytes.Buffer) error {
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			_, err = io.Copy(io.Discard, r)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		if h.Typeflag == tar.TypeReg && path.Base(h.Name) == moduleName {
+			module.Reset()
+			if _, err := io.Copy(module, tr); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 // Containers implements runtimes.Runtime.
