@@ -119,6 +119,9 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 // interrupted run left containers to remove.
 func (af *applyFlags) buildersFor(cmd *cobra.Command, o *output, ws *workspace.Workspace, pl *plan.Plan) ([]apply.Builder, error) {
 	if len(ws.Cfg.Builders) > 0 && (pl.HasBuilds() || workspace.HasLeftovers(ws.Cfg.Dir)) {
+		if af.parallelism > 0 {
+			o.v.Warning("-parallelism is ignored: each builder block sets its own parallelism")
+		}
 		return af.rt.openPool(cmd.Context(), o.v.Warning, ws.Cfg)
 	}
 	rt, err := af.runtimeFor(cmd, o, ws, pl)
