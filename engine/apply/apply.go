@@ -194,6 +194,11 @@ func (a *Applier) fetchNixpkgs(ctx context.Context, rt runtimes.Runtime, runID s
 	if err != nil {
 		return "", err
 	}
+	if p.Local() && !rt.SharesHostFS() {
+		if src, ok := a.storeHas(ctx, rt, runID, p); ok {
+			return src, nil
+		}
+	}
 	cs := runtimes.ContainerSpec{
 		Name:    containerName("init", runID),
 		Image:   a.Cfg.Runtime.Image,
