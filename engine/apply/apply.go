@@ -177,7 +177,7 @@ func (a *Applier) fetchNixpkgs(ctx context.Context, runID string, p lockfile.Pin
 		Name:    containerName("init", runID),
 		Image:   a.Cfg.Runtime.Image,
 		Command: []string{"/bin/sh", "-c", script},
-		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
+		Env:     map[string]string{"XDG_CACHE_HOME": fetchCacheDir, "TERM": "dumb"},
 		Volumes: []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
 		Labels:  Labels(a.Cfg.Dir, "_init", runID),
 	}

@@ -46,17 +46,18 @@ func excluded(name string) bool {
 func NixFilter() string {
 	names := make([]string, len(excludedNames))
 	for i, n := range excludedNames {
-		names[i] = nixString(n)
+		names[i] = NixString(n)
 	}
 	var matches []string
 	for _, p := range excludedPatterns {
-		matches = append(matches, "builtins.match "+nixString(p)+" b != null")
+		matches = append(matches, "builtins.match "+NixString(p)+" b != null")
 	}
 	return "(p: t: let b = baseNameOf p; in !(builtins.elem b [ " + strings.Join(names, " ") + " ] || " +
 		strings.Join(matches, " || ") + "))"
 }
 
-func nixString(s string) string {
+// NixString quotes s as a Nix string literal.
+func NixString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `${`, `\${`)
 	return `"` + r.Replace(s) + `"`
 }
