@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -52,13 +53,16 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 		return &exitError{code: exitError1, err: fmt.Errorf("-on-error must be continue or abort, not %q", af.onError)}
 	}
 	ctx := cmd.Context()
+	var rt runtimes.Runtime
 	ws, release, err := openLockedWorkspace(s, g, &af.configFlags)
 	if err != nil {
 		return err
 	}
 	defer release()
 	af.refresh, af.planFlags.prune = true, af.prune
-	pl, _, err := computePlan(ctx, ws, af.options())
+	opts := af.options()
+	opts.ImageID, rt = af.engineImageID(ctx, ws)
+	pl, _, err := computePlan(ctx, ws, opts)
 	if err != nil {
 		return err
 	}
@@ -67,9 +71,10 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 			return err
 		}
 	}
-	rt, err := af.runtimeFor(cmd, s, ws, pl)
-	if err != nil {
-		return err
+	if rt == nil {
+		if rt, err = af.runtimeFor(cmd, s, ws, pl); err != nil {
+			return err
+		}
 	}
 	if rt != nil {
 		defer rt.Close()
@@ -86,6 +91,23 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	})
 	view.Summary(results, err)
 	return applyExit(ctx.Err(), err)
+}
+
+// engineImageID asks a reachable engine for the builder image's ID, so
+// the inputs hash names the image's content, not its reference (a mirror
+// or second tag rebuilds nothing; a moved tag rebuilds everything).
+// Without an engine, which an up-to-date apply does not need, the lock's
+// record for the same reference is used.
+func (af *applyFlags) engineImageID(ctx context.Context, ws *workspace.Workspace) (string, runtimes.Runtime) {
+	rt, err := af.rt.open(ctx, ws.Cfg)
+	if err != nil {
+		return ws.LockedImageID(), nil
+	}
+	id, err := rt.ImageID(ctx, ws.Cfg.Runtime.Image)
+	if err != nil {
+		return ws.LockedImageID(), rt
+	}
+	return id, rt
 }
 
 // runtimeFor opens the engine only when something must be built or an

@@ -220,3 +220,40 @@ func nixHashPath(t *testing.T, dir string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestSecondImageTagRebuildsNothing: ISOFORGE_IMAGE naming a second tag
+// of the test builder image (same image ID) rebuilds nothing.
+func TestSecondImageTagRebuildsNothing(t *testing.T) {
+	for _, e := range runtimetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			src := "nixpkgs { path = \"unused\" }\nvariant \"tagged\" { hostname = \"tagged\" }\n"
+			os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(src), 0o644)
+			if r := isoforge(t, e, dir, "apply", "-json"); r.code != 0 || r.starts != 1 {
+				t.Fatalf("first apply: exit %d, %d builds\n%s%s", r.code, r.starts, r.stdout, r.stderr)
+			}
+			second := "localhost/isoforge-testbuilder-mirror:" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			tagImage(t, e, runtimetest.BuilderImage(t), second)
+			cmd := isoforgeCmd(t, e, dir, "apply", "-json")
+			cmd.Env = append(cmd.Env, "ISOFORGE_IMAGE="+second)
+			out, err := cmd.CombinedOutput()
+			if err != nil || strings.Count(string(out), `"type":"start"`) != 0 {
+				t.Fatalf("the second tag rebuilt (%v):\n%s", err, out)
+			}
+		})
+	}
+}
+
+// tagImage adds a tag with the engine's CLI and removes only that tag at
+// the end of the test.
+func tagImage(t *testing.T, e runtimetest.Engine, src, dst string) {
+	t.Helper()
+	bin, flag := "podman", "--url"
+	if e.Name == "docker" {
+		bin, flag = "/usr/bin/docker", "-H"
+	}
+	if out, err := exec.Command(bin, flag, e.Host, "tag", src, dst).CombinedOutput(); err != nil {
+		t.Fatalf("%s tag: %v\n%s", bin, err, out)
+	}
+	t.Cleanup(func() { exec.Command(bin, flag, e.Host, "rmi", dst).Run() })
+}

@@ -103,6 +103,9 @@ func computePlan(ctx context.Context, ws *workspace.Workspace, opts plan.Options
 	if err != nil {
 		return nil, false, &exitError{code: exitError1, err: err}
 	}
+	if opts.ImageID == "" {
+		opts.ImageID = ws.LockedImageID()
+	}
 	pl, err := ws.Plan(p, opts)
 	if err != nil {
 		return nil, false, &exitError{code: exitError1, err: err}

@@ -68,7 +68,7 @@ var ErrBuildsFailed = errors.New("some builds failed")
 // Apply carries out p. The plan's pin is saved first; removals and
 // builds follow. It returns the results of every action.
 func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result, error) {
-	if err := a.savePin(p.Pin); err != nil {
+	if err := a.savePin(p.Pin, p.Builder); err != nil {
 		return nil, err
 	}
 	pruned, err := a.removeStale(ctx, p, o.Prune)
@@ -113,13 +113,26 @@ func (a *Applier) outcome(ctx context.Context) error {
 	return nil
 }
 
-func (a *Applier) savePin(p lockfile.Pin) error {
+// savePin records the nixpkgs pin and the builder image before any build.
+func (a *Applier) savePin(p lockfile.Pin, b lockfile.Builder) error {
 	a.lockMu.Lock()
 	defer a.lockMu.Unlock()
-	if old, ok := a.Lock.Pin(); ok && old == p {
+	changed := false
+	if old, ok := a.Lock.Pin(); !ok || old != p {
+		a.Lock.SetPin(p)
+		changed = true
+	}
+	// The builder's ID is content: a second name for the same image
+	// leaves the record alone.
+	if b.ID != "" {
+		if old, ok := a.Lock.Builder(); !ok || old.ID != b.ID {
+			a.Lock.SetBuilder(b)
+			changed = true
+		}
+	}
+	if !changed {
 		return nil
 	}
-	a.Lock.SetPin(p)
 	return a.Lock.Save(a.LockPath)
 }
 
