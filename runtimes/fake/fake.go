@@ -35,8 +35,8 @@ type Runtime struct {
 	// FetchFail makes the init container fail with this line.
 	FetchFail string
 	// IDs maps image references to the IDs ImageID reports.
-	IDs map[string]string
-	running   map[string]runtimes.Container
+	IDs     map[string]string
+	running map[string]runtimes.Container
 }
 
 // Register makes "fake" selectable by name.
