@@ -5,7 +5,7 @@ import (
 )
 
 // buildVariant turns merged fields into a Variant and checks it.
-func buildVariant(inst *instance, fields map[string]field, dir, channel string) (Variant, hcl.Diagnostics) {
+func buildVariant(inst *instance, fields map[string]field, dir, channel string, memo *checkMemo) (Variant, hcl.Diagnostics) {
 	str := func(name, def string) string {
 		if f, ok := fields[name]; ok {
 			return f.Val.AsString()
@@ -35,7 +35,7 @@ func buildVariant(inst *instance, fields map[string]field, dir, channel string) 
 		DeclRange:    inst.Block.DefRange,
 	}
 	v.FileName = str("file_name", v.Name+formatExt(v.Format))
-	c := checker{dir: dir, channel: channel, fields: fields, nameRange: inst.NameRange}
+	c := checker{dir: dir, channel: channel, fields: fields, nameRange: inst.NameRange, memo: memo}
 	diags := c.check(&v)
 	return v, diags
 }

@@ -252,6 +252,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 	diags = append(diags, nDiags...)
 	r := &resolver{defaults: defaults, byName: byName, done: map[string]map[string]field{}, visiting: map[string]bool{}}
 	files := map[string]string{}
+	memo := newCheckMemo()
 	for _, name := range sortedKeys(byName) {
 		inst := byName[name]
 		fields, rDiags := r.resolve(inst)
@@ -259,7 +260,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 		if inst.Abstract || rDiags.HasErrors() {
 			continue
 		}
-		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel)
+		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel, memo)
 		diags = append(diags, vDiags...)
 		diags = append(diags, uniqueFileName(files, v, fields)...)
 		d.cfg.Variants = append(d.cfg.Variants, v)
