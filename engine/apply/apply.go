@@ -42,11 +42,30 @@ type Applier struct {
 	Runtime  runtimes.Runtime
 	Cache    *fingerprint.StatCache
 
-	mu      sync.Mutex // guards results and the commit queue
+	mu      sync.Mutex // guards results
 	results []Result
-	queue   commitQueue
 	// lockMu serialises changes to Lock and its saves.
 	lockMu sync.Mutex
+	// lockWrites and lockTime count the lock saves of this apply.
+	lockWrites int
+	lockTime   time.Duration
+}
+
+// LockStats reports how many times this apply wrote the lock and how
+// long that took in total (benchmarks; batching keeps both small).
+func (a *Applier) LockStats() (int, time.Duration) {
+	a.lockMu.Lock()
+	defer a.lockMu.Unlock()
+	return a.lockWrites, a.lockTime
+}
+
+// saveLock writes the lock; the caller holds lockMu.
+func (a *Applier) saveLock() error {
+	start := time.Now()
+	err := a.Lock.Save(a.LockPath)
+	a.lockWrites++
+	a.lockTime += time.Since(start)
+	return err
 }
 
 // Result is the outcome of one action.
@@ -133,7 +152,7 @@ func (a *Applier) savePin(p lockfile.Pin, b lockfile.Builder) error {
 	if !changed {
 		return nil
 	}
-	return a.Lock.Save(a.LockPath)
+	return a.saveLock()
 }
 
 // removeStale forgets variants no longer configured, in one lock write;
@@ -151,7 +170,7 @@ func (a *Applier) removeStale(ctx context.Context, p *plan.Plan, prune bool) (ma
 		for _, act := range removed {
 			a.Lock.RemoveVariant(act.Variant)
 		}
-		err := a.Lock.Save(a.LockPath)
+		err := a.saveLock()
 		a.lockMu.Unlock()
 		if err != nil {
 			return nil, err
@@ -248,24 +267,40 @@ func a2s(s, alt string) string {
 	return s
 }
 
+// runBuilds runs the builds, at most o.Parallelism at once, and commits
+// their artifacts in batches from one committer goroutine, so a build
+// slot never waits for a lock write.
 func (a *Applier) runBuilds(ctx context.Context, nixpkgs string, builds []plan.Action, o Options) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, o.Parallelism))
+	commits := make(chan *commitReq, len(builds))
+	committed := make(chan struct{})
+	go a.commitLoop(gctx, commits, committed)
 	for _, act := range builds {
 		g.Go(func() error {
 			if gctx.Err() != nil {
 				a.record(Result{Variant: act.Variant, Kind: act.Kind, Err: gctx.Err()})
 				return nil
 			}
-			r := a.build(gctx, nixpkgs, act, o)
-			a.record(r)
-			if r.Err != nil && o.Abort {
-				return r.Err
+			r, req := a.build(gctx, nixpkgs, act, o)
+			if req == nil {
+				a.finish(o, r)
+				if r.Err != nil && o.Abort {
+					return r.Err
+				}
+				return nil
 			}
+			req.done = func(err error) {
+				r.Err = err
+				a.finish(o, r)
+			}
+			commits <- req
 			return nil
 		})
 	}
 	_ = g.Wait()
+	close(commits)
+	<-committed
 }
 
 func (a *Applier) record(r Result) {

@@ -46,7 +46,14 @@ func setup(t *testing.T, src string) string {
 }
 
 // run plans and applies dir with the fake runtime.
-func run(t *testing.T, ctx context.Context, dir string, rt *fake.Runtime, o apply.Options) ([]apply.Result, error) {
+func run(t testing.TB, ctx context.Context, dir string, rt *fake.Runtime, o apply.Options) ([]apply.Result, error) {
+	t.Helper()
+	_, results, err := runApplier(t, ctx, dir, rt, o)
+	return results, err
+}
+
+// runApplier is run, returning the Applier too.
+func runApplier(t testing.TB, ctx context.Context, dir string, rt *fake.Runtime, o apply.Options) (*apply.Applier, []apply.Result, error) {
 	t.Helper()
 	cfg, diags := spec.NewLoader().Load(dir, spec.Options{})
 	if diags.HasErrors() {
@@ -74,7 +81,8 @@ func run(t *testing.T, ctx context.Context, dir string, rt *fake.Runtime, o appl
 		o.RunID = "test"
 	}
 	a := &apply.Applier{Cfg: cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
-	return a.Apply(ctx, pl, o)
+	results, err := a.Apply(ctx, pl, o)
+	return a, results, err
 }
 
 // testNarHash is a TEST DOUBLE nar_hash for the fake runtime's pin.

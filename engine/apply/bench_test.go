@@ -27,19 +27,22 @@ func BenchmarkApplyRebuild1000(b *testing.B) {
 		fmt.Fprintf(&src, "variant \"v%04d\" {\n  hostname = \"h%04d\"\n}\n", i, i)
 	}
 	dir := b.TempDir()
-	t := &testing.T{}
 	os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(src.String()), 0o644)
-	if _, err := run(t, context.Background(), dir, &fake.Runtime{}, apply.Options{Parallelism: 8}); err != nil {
+	if _, err := run(b, context.Background(), dir, &fake.Runtime{}, apply.Options{Parallelism: 8}); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	var total time.Duration
+	var total, locking time.Duration
+	writes := 0
 	for i := 0; i < b.N; i++ {
 		edited := strings.ReplaceAll(src.String(), "hostname = \"h", fmt.Sprintf("timezone = \"Etc/GMT+%d\"\n  hostname = \"h", i%12))
 		os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(edited), 0o644)
 		start := time.Now()
-		results, err := run(t, context.Background(), dir, &fake.Runtime{}, apply.Options{Parallelism: 8})
+		a, results, err := runApplier(b, context.Background(), dir, &fake.Runtime{}, apply.Options{Parallelism: 8})
 		total += time.Since(start)
+		n, d := a.LockStats()
+		writes += n
+		locking += d
 		if err != nil || len(results) != 1000 {
 			b.Fatalf("%v, %d results", err, len(results))
 		}
@@ -49,4 +52,6 @@ func BenchmarkApplyRebuild1000(b *testing.B) {
 		b.Fatalf("%d locked", len(l.VariantNames()))
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/apply")
+	b.ReportMetric(float64(locking.Milliseconds())/float64(b.N), "lock_ms/apply")
+	b.ReportMetric(float64(writes)/float64(b.N), "lock_writes/apply")
 }

@@ -1,6 +1,7 @@
 package pin
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -79,7 +80,8 @@ func HashTree(ctx context.Context, dir string) (string, error) {
 	}
 	defer root.Close()
 	h := sha256.New()
-	nw, err := nar.NewWriter(h)
+	buf := bufio.NewWriterSize(h, 1<<20)
+	nw, err := nar.NewWriter(buf)
 	if err != nil {
 		return "", err
 	}
@@ -88,6 +90,9 @@ func HashTree(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("hashing nixpkgs path %s: %w", dir, err)
 	}
 	if err := nw.Close(); err != nil {
+		return "", err
+	}
+	if err := buf.Flush(); err != nil {
 		return "", err
 	}
 	return SRI(h), nil
