@@ -275,3 +275,41 @@ func TestBuildScriptIsTheDocumentedCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneDeletesOrphansOnly: a removed variant's artifact is kept by a
+// plain apply and listed as an orphan; a later -prune deletes it (its
+// lock entry long gone) and keeps a file placed in out/ by hand;
+// SHA256SUMS and manifest.json then agree with out/.
+func TestPruneDeletesOrphansOnly(t *testing.T) {
+	dir := setup(t, config)
+	if _, err := run(t, context.Background(), dir, &fake.Runtime{}, apply.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(strings.Replace(config, `variant "c" { packages = ["git"] }`, "", 1)), 0o644)
+	if _, err := run(t, context.Background(), dir, &fake.Runtime{}, apply.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "c.iso")); err != nil {
+		t.Fatal("a plain apply deleted the removed variant's artifact")
+	}
+	var m apply.Manifest
+	b, _ := os.ReadFile(filepath.Join(dir, "out", "manifest.json"))
+	if json.Unmarshal(b, &m) != nil || len(m.Orphans) != 1 || m.Orphans[0].File != "c.iso" {
+		t.Fatalf("manifest orphans: %+v", m.Orphans)
+	}
+	os.WriteFile(filepath.Join(dir, "out", "notes.txt"), []byte("mine"), 0o644)
+	if _, err := run(t, context.Background(), dir, &fake.Runtime{}, apply.Options{Prune: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "c.iso")); err == nil {
+		t.Error("-prune kept the orphan")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "notes.txt")); err != nil {
+		t.Error("-prune deleted a file isoforge did not write")
+	}
+	checkOutputs(t, dir, 2)
+	entries, _ := os.ReadDir(filepath.Join(dir, "out"))
+	if len(entries) != 5 { // a.iso b.iso notes.txt SHA256SUMS manifest.json
+		t.Errorf("out/ holds %d files", len(entries))
+	}
+}
