@@ -4,37 +4,27 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// buildVariant turns merged fields into a Variant and checks it.
+// buildVariant turns merged fields into a Variant, through the
+// Attributes table, and checks it.
 func buildVariant(inst *instance, fields map[string]field, dir, channel string, memo *checkMemo) (Variant, hcl.Diagnostics) {
-	str := func(name, def string) string {
-		if f, ok := fields[name]; ok {
-			return f.Val.AsString()
-		}
-		return def
-	}
-	list := func(name string) []string {
-		if f, ok := fields[name]; ok {
-			return stringList(f.Val)
-		}
-		return nil
-	}
 	v := Variant{
-		Name:         inst.Name,
-		Format:       str("format", DefaultFormat),
-		System:       str("system", DefaultSystem),
-		Hostname:     str("hostname", ""),
-		Timezone:     str("timezone", ""),
-		Locale:       str("locale", ""),
-		Keymap:       str("keymap", ""),
-		ISOLabel:     str("iso_label", ""),
-		Nix:          str("nix", ""),
-		Packages:     list("packages"),
-		SSHKeys:      list("ssh_authorized_keys"),
-		Modules:      list("modules"),
-		KernelParams: list("kernel_params"),
-		DeclRange:    inst.Block.DefRange,
+		Name:      inst.Name,
+		Format:    DefaultFormat,
+		System:    DefaultSystem,
+		DeclRange: inst.Block.DefRange,
+		Ranges:    make(map[string]hcl.Range, len(fields)),
 	}
-	v.FileName = str("file_name", v.Name+formatExt(v.Format))
+	for _, a := range Attributes {
+		f, ok := fields[a.Name]
+		if !ok || f.Val.IsNull() {
+			continue
+		}
+		a.set(&v, f.Val)
+		v.Ranges[a.Name] = f.Range
+	}
+	if _, ok := fields["file_name"]; !ok {
+		v.FileName = v.Name + formatExt(v.Format)
+	}
 	c := checker{dir: dir, channel: channel, fields: fields, nameRange: inst.NameRange, memo: memo}
 	diags := c.check(&v)
 	return v, diags

@@ -5,6 +5,8 @@
 package spec
 
 import (
+	"crypto/pbkdf2"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 
@@ -88,9 +90,49 @@ type Variant struct {
 	SSHKeys      []string
 	Modules      []string // slash paths relative to Config.Dir
 	KernelParams []string
-	Nix          string
+	// SquashfsCompression is isoImage.squashfsCompression; "" keeps
+	// nixpkgs' default.
+	SquashfsCompression string
+	// Wifi is a network to join at boot, or nil.
+	Wifi *Wifi
+	Nix  string
+	// NixSource maps lines of Nix back into the configuration file.
+	NixSource SourceMap
+	// ExtraInputs are globs of files the variant's Nix reads in ways
+	// isoforge cannot follow.
+	ExtraInputs []string
+	// Inputs are the regular files the variant's modules, nix body and
+	// extra_inputs reach, as slash paths relative to Config.Dir, sorted:
+	// each is hashed into the variant's fingerprint.
+	Inputs []string
 	// DeclRange is the variant block's header, for diagnostics.
 	DeclRange hcl.Range
+	// Ranges maps attribute names to where their values were written
+	// (the variant, an inherited variant or defaults), so build errors
+	// can point back into isos.hcl.
+	Ranges map[string]hcl.Range
+}
+
+// Wifi is a WPA network a variant joins at boot.
+type Wifi struct {
+	SSID string
+	// PSK is the passphrase; "" for an open network.
+	PSK string
+	// RawKey is the key derived from PSK and SSID (64 hex digits), "" for
+	// an open network. Renders and fingerprints use it, not PSK.
+	RawKey string
+}
+
+// rawKey derives the 256-bit WPA pre-shared key from the passphrase
+// (IEEE 802.11i: PBKDF2-HMAC-SHA1, the SSID as salt, 4096 rounds), as
+// wpa_passphrase prints it. isoforge renders it as pskRaw so that the
+// passphrase itself reaches neither the image nor the lock.
+func rawKey(ssid, psk string) (string, error) {
+	key, err := pbkdf2.Key(sha1.New, psk, []byte(ssid), 4096, 32)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(key), nil
 }
 
 // Defaults the language applies when nothing sets a value.

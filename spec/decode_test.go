@@ -52,9 +52,18 @@ variant "plain" {}
 	want := spec.Variant{
 		Name: "site-ams", Format: "install-iso", System: "x86_64-linux", Hostname: "installer-ams",
 		Timezone: "Europe/Amsterdam", FileName: "site-ams.iso", Packages: []string{"htop", "tcpdump"},
-		KernelParams: []string{"console=ttyS0"}, Modules: []string{}, DeclRange: ams.DeclRange,
+		KernelParams: []string{"console=ttyS0"}, Modules: []string{}, DeclRange: ams.DeclRange, Ranges: ams.Ranges,
 	}
 	if d := cmp.Diff(want, ams); d != "" {
+		t.Errorf("site-ams (-want +got):\n%s", d)
+	}
+	// Each value points at where it was written: inherited from "net",
+	// overridden in "site" (timezone beats the defaults).
+	lines := map[string]int{}
+	for name, r := range ams.Ranges {
+		lines[name] = r.Start.Line
+	}
+	if d := cmp.Diff(map[string]int{"packages": 9, "kernel_params": 10, "hostname": 15, "timezone": 16}, lines); d != "" {
 		t.Errorf("site-ams (-want +got):\n%s", d)
 	}
 	plain, _ := cfg.Variant("plain")

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -10,12 +11,25 @@ import (
 )
 
 // evalAs evaluates expr and converts the result to ty, reporting a
-// diagnostic on the expression when it cannot.
+// diagnostic on the expression when it cannot. The result is unmarked.
 func evalAs(expr hcl.Expression, ctx *hcl.EvalContext, ty cty.Type, what string) (cty.Value, hcl.Diagnostics) {
-	val, diags := expr.Value(ctx)
+	val, _, diags := evalMarked(expr, ctx, ty, what)
+	return val, diags
+}
+
+// evalMarked is evalAs that also reports whether the value derives from a
+// sensitive variable, so that checks can redact it.
+func evalMarked(expr hcl.Expression, ctx *hcl.EvalContext, ty cty.Type, what string) (cty.Value, bool, hcl.Diagnostics) {
+	marked, diags := expr.Value(ctx)
 	if diags.HasErrors() {
-		return cty.NilVal, diags
+		return cty.NilVal, false, diags
 	}
+	val, sensitive := unmark(marked)
+	out, diags := convertPlain(val, expr, ty, what, diags)
+	return out, sensitive, diags
+}
+
+func convertPlain(val cty.Value, expr hcl.Expression, ty cty.Type, what string, diags hcl.Diagnostics) (cty.Value, hcl.Diagnostics) {
 	if val.IsNull() {
 		return cty.NilVal, diags
 	}
@@ -25,6 +39,9 @@ func evalAs(expr hcl.Expression, ctx *hcl.EvalContext, ty cty.Type, what string)
 			Detail: fmt.Sprintf("The value of %s depends on something that failed to evaluate.", what),
 		})
 	}
+	if d := unexpectedKeys(val, ty, expr, what); d != nil {
+		return cty.NilVal, append(diags, d)
+	}
 	out, err := convert.Convert(val, ty)
 	if err != nil {
 		return cty.NilVal, append(diags, &hcl.Diagnostic{
@@ -33,6 +50,27 @@ func evalAs(expr hcl.Expression, ctx *hcl.EvalContext, ty cty.Type, what string)
 		})
 	}
 	return out, diags
+}
+
+// unexpectedKeys reports keys an object attribute does not take: cty's
+// conversion would drop them silently, and a misspelt key (password for
+// psk) must not pass.
+func unexpectedKeys(val cty.Value, ty cty.Type, expr hcl.Expression, what string) *hcl.Diagnostic {
+	vt := val.Type()
+	if !ty.IsObjectType() || !(vt.IsObjectType() || vt.IsMapType()) {
+		return nil
+	}
+	allowed := sortedKeys(ty.AttributeTypes())
+	for it := val.ElementIterator(); it.Next(); {
+		k, _ := it.Element()
+		if _, ok := ty.AttributeTypes()[k.AsString()]; !ok {
+			return &hcl.Diagnostic{
+				Severity: hcl.DiagError, Summary: "Unsupported key in " + what, Subject: expr.Range().Ptr(),
+				Detail: fmt.Sprintf("%s takes the keys %s, not %q.%s", what, strings.Join(allowed, ", "), k.AsString(), didYouMean(k.AsString(), allowed)),
+			}
+		}
+	}
+	return nil
 }
 
 func decodeString(attr *hcl.Attribute, ctx *hcl.EvalContext, dst *string) hcl.Diagnostics {

@@ -8,14 +8,15 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// settingTypes are the attributes a variant or the defaults block may set.
-var settingTypes = map[string]cty.Type{
-	"format": cty.String, "system": cty.String, "hostname": cty.String,
-	"timezone": cty.String, "locale": cty.String, "keymap": cty.String,
-	"iso_label": cty.String, "file_name": cty.String, "nix": cty.String,
-	"packages": cty.List(cty.String), "ssh_authorized_keys": cty.List(cty.String),
-	"modules": cty.List(cty.String), "kernel_params": cty.List(cty.String),
-}
+// settingTypes are the attributes a variant or the defaults block may
+// set, from the Attributes table.
+var settingTypes = func() map[string]cty.Type {
+	m := make(map[string]cty.Type, len(Attributes))
+	for _, a := range Attributes {
+		m[a.Name] = a.Type
+	}
+	return m
+}()
 
 // metaAttrs belong to variant blocks only and are never inherited.
 var metaAttrs = []string{"for_each", "inherits", "abstract"}
@@ -61,6 +62,8 @@ func decodeSettingsBody(block *hcl.Block, allowMeta bool) (*rawVariant, hcl.Diag
 type field struct {
 	Val   cty.Value
 	Range hcl.Range
+	// Sensitive is set when the value derives from a sensitive variable.
+	Sensitive bool
 }
 
 // instance is one variant after for_each expansion.
@@ -79,10 +82,10 @@ func evalSettings(rv *rawVariant, ctx *hcl.EvalContext) (map[string]field, hcl.D
 	var diags hcl.Diagnostics
 	for _, name := range sortedKeys(rv.Settings) {
 		attr := rv.Settings[name]
-		val, vDiags := evalAs(attr.Expr, ctx, settingTypes[name], name)
+		val, sensitive, vDiags := evalMarked(attr.Expr, ctx, settingTypes[name], name)
 		diags = append(diags, vDiags...)
 		if val != cty.NilVal {
-			fields[name] = field{Val: val, Range: attr.Expr.Range()}
+			fields[name] = field{Val: val, Range: attr.Expr.Range(), Sensitive: sensitive}
 		}
 	}
 	return fields, diags
@@ -113,6 +116,9 @@ func expandVariant(rv *rawVariant, ctx *hcl.EvalContext) ([]*instance, hcl.Diagn
 func forEachElements(attr *hcl.Attribute, ctx *hcl.EvalContext) (map[string]cty.Value, hcl.Diagnostics) {
 	val, diags := attr.Expr.Value(ctx)
 	if diags.HasErrors() {
+		return nil, diags
+	}
+	if val, diags = refuseSensitive(val, attr, diags); diags.HasErrors() {
 		return nil, diags
 	}
 	ty := val.Type()

@@ -20,6 +20,7 @@ type applyFlags struct {
 	parallelism int
 	prune       bool
 	onError     string
+	showTrace   bool
 }
 
 func newApplyCmd(s *streams, g *globals) *cobra.Command {
@@ -45,6 +46,7 @@ Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 	cmd.Flags().IntVar(&af.parallelism, "parallelism", 0, "builds at once (default: runtime.parallelism in isos.hcl, else 2)")
 	cmd.Flags().BoolVar(&af.prune, "prune", false, "delete the artifacts of variants removed from isos.hcl")
 	cmd.Flags().StringVar(&af.onError, "on-error", "continue", "when a build fails: continue (finish the others) or abort (cancel all)")
+	cmd.Flags().BoolVar(&af.showTrace, "show-trace", false, "pass --show-trace to nix-build: Nix's full evaluation trace in build errors")
 	return cmd
 }
 
@@ -87,7 +89,7 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
 	results, err := a.Apply(ctx, pl, apply.Options{
 		Parallelism: af.parallel(ws), Abort: af.onError == "abort", Prune: af.prune,
-		RunID: newRunID(), Events: view.Event,
+		RunID: newRunID(), Events: view.Event, ShowTrace: af.showTrace,
 	})
 	view.Summary(results, err)
 	return applyExit(ctx.Err(), err)

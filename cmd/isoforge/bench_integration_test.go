@@ -113,9 +113,9 @@ func rawPodmanBuild(b *testing.B, e runtimetest.Engine, dir string, nonce int) t
 	os.WriteFile(filepath.Join(work, "iso.nix"), []byte(r.stdout), 0o644)
 	f, _ := spec.LookupFormat("install-iso")
 	cmd := exec.Command("podman", "--url", e.Host, "run", "--rm",
-		"-v", dir+":/isoforge/src:ro", "-v", work+":/isoforge/work", "-v", runtimetest.StandinPath()+":/isoforge/nixpkgs:ro",
+		"-v", dir+":/isoforge/src:ro", "-v", work+":/isoforge/work", "-v", runtimetest.StandinPath(b)+":/isoforge/nixpkgs:ro",
 		"-v", "isoforge-bench:/nix", "-e", "XDG_CACHE_HOME=/nix/var/isoforge/cache",
-		runtimetest.BuilderImage(b), "/bin/sh", "-c", apply.BuildScript(f, "/isoforge/nixpkgs"))
+		runtimetest.BuilderImage(b), "/bin/sh", "-c", apply.BuildScript(f, "/isoforge/nixpkgs", apply.ScriptOptions{}))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("podman run: %v\n%s", err, out)
 	}

@@ -151,7 +151,7 @@ func TestNixpkgsPinnedByContent(t *testing.T) {
 			dir := t.TempDir()
 			vol := "isoforge-pintest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 			t.Cleanup(func() { runtimetest.RemoveVolume(e, vol) })
-			good := tarDir(t, runtimetest.StandinPath(), "")
+			good := tarDir(t, runtimetest.StandinPath(t), "")
 			host := newArchiveHost(t, good)
 			rev := strings.Repeat("ab", 20)
 			src := "nixpkgs { rev = \"" + rev + "\" }\nruntime { nix_volume = \"" + vol + "\" }\nvariant \"a\" { hostname = \"pinned\" }\n"
@@ -160,14 +160,14 @@ func TestNixpkgsPinnedByContent(t *testing.T) {
 			if r := revRun(t, e, dir, host.url, "lock"); r.code != 0 {
 				t.Fatalf("lock: %s%s", r.stdout, r.stderr)
 			}
-			want := nixHashPath(t, runtimetest.StandinPath())
+			want := nixHashPath(t, runtimetest.StandinPath(t))
 			lockText, _ := os.ReadFile(filepath.Join(dir, "isos.lock.hcl"))
 			if !strings.Contains(string(lockText), `nar_hash = "`+want+`"`) {
 				t.Fatalf("the lock does not record nix hash path's %s:\n%s", want, lockText)
 			}
 
 			// A different archive for the same URL: one clear line, no artifact.
-			bad := tarDir(t, runtimetest.StandinPath(), "tampered")
+			bad := tarDir(t, runtimetest.StandinPath(t), "tampered")
 			host.archive.Store(&bad)
 			r := revRun(t, e, dir, host.url, "apply")
 			if r.code != 1 || !strings.Contains(r.stderr, "does not match nar_hash "+want) || strings.Count(r.stderr, "Error:") != 1 {
@@ -188,7 +188,7 @@ func TestNixpkgsPinnedByContent(t *testing.T) {
 
 			// Unreachable: a new revision locked, then the host goes away.
 			rev2 := strings.Repeat("cd", 20)
-			other := tarDir(t, runtimetest.StandinPath(), "another revision")
+			other := tarDir(t, runtimetest.StandinPath(t), "another revision")
 			host.archive.Store(&other)
 			os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(strings.Replace(src, rev, rev2, 1)), 0o644)
 			if r := revRun(t, e, dir, host.url, "lock"); r.code != 0 {

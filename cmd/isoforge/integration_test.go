@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,7 +101,7 @@ func isoforgeCmd(t testing.TB, e runtimetest.Engine, dir string, args ...string)
 	}
 	cmd := exec.Command(isoforgeBin(t), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ISOFORGE_IMAGE="+runtimetest.BuilderImage(t), "ISOFORGE_NIXPKGS_PATH="+runtimetest.StandinPath(), "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "ISOFORGE_IMAGE="+runtimetest.BuilderImage(t), "ISOFORGE_NIXPKGS_PATH="+runtimetest.StandinPath(t), "NO_COLOR=1")
 	return cmd
 }
 
@@ -166,7 +167,7 @@ func edit(t testing.TB, dir, old, new string) {
 // the configuration the stand-in embedded with the variant's settings.
 func checkISOs(t testing.TB, dir string) {
 	t.Helper()
-	cfg, diags := spec.NewLoader().Load(dir, spec.Options{NixpkgsPath: runtimetest.StandinPath()})
+	cfg, diags := spec.NewLoader().Load(dir, spec.Options{NixpkgsPath: runtimetest.StandinPath(t)})
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -189,6 +190,10 @@ func checkISOs(t testing.TB, dir string) {
 			Packages       []string `json:"packages"`
 			AuthorizedKeys []string `json:"authorizedKeys"`
 			KernelParams   []string `json:"kernelParams"`
+			OpenSSH        struct {
+				Enable bool `json:"enable"`
+			} `json:"openssh"`
+			WantedBy []string `json:"wpaSupplicantWantedBy"`
 		}
 		if err := json.Unmarshal(raw, &got); err != nil {
 			t.Fatalf("%s: %v: %s", iso, err, raw)
@@ -197,11 +202,31 @@ func checkISOs(t testing.TB, dir string) {
 		if wantHost == "" {
 			wantHost = "nixos"
 		}
-		if got.HostName != wantHost || strings.Join(got.Packages, ",") != strings.Join(v.Packages, ",") ||
-			len(got.AuthorizedKeys) != len(v.SSHKeys) || strings.Join(got.KernelParams, " ") != strings.Join(v.KernelParams, " ") {
+		// NixOS modules add packages and kernel parameters of their own
+		// (wpa_supplicant, iso-image.nix's root=LABEL=...): the variant's
+		// must all be there, in order.
+		if got.HostName != wantHost || !subsequence(v.Packages, got.Packages) ||
+			len(got.AuthorizedKeys) != len(v.SSHKeys) || !subsequence(v.KernelParams, got.KernelParams) {
 			t.Errorf("%s embeds %+v, want the settings of %s: %+v", iso, got, v.Name, v)
 		}
+		if len(v.SSHKeys) > 0 && !got.OpenSSH.Enable {
+			t.Errorf("%s: root has keys but sshd is off", iso)
+		}
+		if slices.Contains(v.Modules, "modules/wifi.nix") && !slices.Contains(got.WantedBy, "multi-user.target") {
+			t.Errorf("%s: wpa_supplicant does not start at boot (wantedBy %q)", iso, got.WantedBy)
+		}
 	}
+}
+
+// subsequence reports whether want appears in got in order, possibly
+// with other elements between.
+func subsequence(want, got []string) bool {
+	for _, g := range got {
+		if len(want) > 0 && g == want[0] {
+			want = want[1:]
+		}
+	}
+	return len(want) == 0
 }
 
 func checkSums(t testing.TB, dir string) {

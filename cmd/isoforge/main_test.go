@@ -72,9 +72,17 @@ func TestScripts(t *testing.T) {
 			env.Setenv("EXAMPLES", examples)
 			env.Setenv("ISOFORGE_CHANNELS_URL", channels.URL)
 			env.Setenv("ISOFORGE_NIXPKGS_ARCHIVES", archives.URL+"/archive")
-			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/cache")
+			// The user's cache and home lie outside the configuration
+			// directory ($WORK), as they do for real users: an apply
+			// fails a build when the configuration tree changes under it.
+			home, err := os.MkdirTemp("", "isoforge-script-home")
+			if err != nil {
+				return err
+			}
+			env.Defer(func() { os.RemoveAll(home) })
+			env.Setenv("XDG_CACHE_HOME", home+"/cache")
 			env.Setenv("NO_COLOR", "1")
-			env.Setenv("HOME", env.WorkDir+"/home")
+			env.Setenv("HOME", home)
 			return nil
 		},
 	})

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/isoforge/isoforge/engine/render"
+	"github.com/isoforge/isoforge/engine/workspace"
+	"github.com/isoforge/isoforge/spec"
 	"github.com/spf13/cobra"
 )
 
@@ -24,13 +26,29 @@ func newRenderCmd(s *streams, g *globals) *cobra.Command {
 			if !ok {
 				return &exitError{code: exitError1, err: unknownVariant(args[0], cfg.VariantNames())}
 			}
-			_, err := s.out.Write(render.Module(v))
+			_, err := s.out.Write(render.Module(v, render.Options{Revision: lockedRevision(cfg)}))
 			return err
 		},
 	}
 	cf.register(cmd)
 	cmd.Flags().StringVar(&dir, "dir", ".", "configuration `DIR`")
 	return cmd
+}
+
+// lockedRevision is the nixpkgs revision builds would use, without the
+// network: the configured rev, or the channel's pin in the lock.
+func lockedRevision(cfg *spec.Config) string {
+	if cfg.Nixpkgs.Rev != "" || cfg.Nixpkgs.Channel == "" {
+		return cfg.Nixpkgs.Rev
+	}
+	ws, diags := workspace.Open(cfg)
+	if diags.HasErrors() {
+		return ""
+	}
+	if p, ok := ws.Lock.Pin(); ok && p.Channel == cfg.Nixpkgs.Channel {
+		return p.Rev
+	}
+	return ""
 }
 
 func unknownVariant(name string, names []string) error {

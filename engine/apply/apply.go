@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 	"golang.org/x/sync/errgroup"
@@ -30,6 +32,8 @@ type Options struct {
 	Prune bool
 	// RunID labels this run's containers.
 	RunID string
+	// ShowTrace passes --show-trace to nix-build.
+	ShowTrace bool
 	// Events receives progress; it is called from several goroutines.
 	Events func(Event)
 }
@@ -49,6 +53,8 @@ type Applier struct {
 	// lockWrites and lockTime count the lock saves of this apply.
 	lockWrites int
 	lockTime   time.Duration
+	// snapshot hashes the configuration tree when the builds start.
+	snapshot string
 }
 
 // LockStats reports how many times this apply wrote the lock and how
@@ -107,6 +113,11 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 		if err != nil {
 			return a.results, err
 		}
+		snap, err := snapshotConfig(ctx, a.Cfg.Dir, a.Cfg.OutputDir)
+		if err != nil {
+			return a.results, err
+		}
+		a.snapshot = snap
 		a.runBuilds(ctx, src, builds, o)
 	}
 	engine := ""
@@ -192,8 +203,14 @@ func (a *Applier) prepare(ctx context.Context, runID string, p lockfile.Pin) (st
 	if err := a.Runtime.EnsureImage(ctx, a.Cfg.Runtime.Image); err != nil {
 		return "", err
 	}
-	if _, err := a.Runtime.EnsureVolume(ctx, a.Cfg.Runtime.NixVolume); err != nil {
+	created, err := a.Runtime.EnsureVolume(ctx, a.Cfg.Runtime.NixVolume)
+	if err != nil {
 		return "", err
+	}
+	if !created {
+		if err := a.checkVolumeOwner(ctx); err != nil {
+			return "", err
+		}
 	}
 	return a.fetchNixpkgs(ctx, runID, p)
 }
@@ -216,6 +233,14 @@ func (a *Applier) fetchNixpkgs(ctx context.Context, runID string, p lockfile.Pin
 	if p.Local() {
 		cs.Binds = []runtimes.Bind{{Source: pin.LocalPath(a.Cfg.Dir, a.Cfg.Nixpkgs.Path), Target: nixpkgsMount, ReadOnly: true}}
 	}
+	// A work directory marks the init container as running: a run killed
+	// now leaves it behind, and the next apply, seeing leftovers, opens the
+	// engine to remove the container even when it has nothing to build.
+	marker := workspace.WorkDir(a.Cfg.Dir, "_init")
+	if err := os.MkdirAll(marker, 0o755); err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(marker)
 	var out []string
 	src := ""
 	code, err := a.Runtime.Run(ctx, cs, func(_, line string) {

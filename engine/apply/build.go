@@ -38,15 +38,15 @@ func (a *Applier) finish(o Options, r Result) {
 func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action, o Options, r *Result) (*commitReq, error) {
 	work := workspace.WorkDir(a.Cfg.Dir, act.Variant)
 	defer os.RemoveAll(work)
-	if err := prepareWork(work, act.Rendered); err != nil {
+	if err := prepareWork(work, act.Module.Text); err != nil {
 		return nil, err
 	}
-	log, err := newBuildLog(r.LogPath, act.Variant, o)
+	log, err := newBuildLog(r.LogPath, act.Variant, o, newLogMapper(a.Cfg.Dir, act))
 	if err != nil {
 		return nil, err
 	}
 	defer log.Close()
-	cs, err := a.containerSpec(nixpkgs, act, work, o.RunID)
+	cs, err := a.containerSpec(nixpkgs, act, work, o)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,10 @@ func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action,
 		return nil, err
 	}
 	if code != 0 {
-		return nil, &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Tail()}
+		return nil, &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary()}
+	}
+	if err := a.checkSnapshot(ctx, act.Variant); err != nil {
+		return nil, err
 	}
 	src, err := findArtifact(filepath.Join(work, "artifact"))
 	if err != nil {
@@ -93,12 +96,13 @@ func prepareWork(work string, rendered []byte) error {
 // read-only, only the work directory writable, the store (holding the
 // verified nixpkgs at the store path nixpkgs) in a named volume,
 // /dev/kvm only for formats that boot a VM.
-func (a *Applier) containerSpec(nixpkgs string, act plan.Action, work, runID string) (runtimes.ContainerSpec, error) {
+func (a *Applier) containerSpec(nixpkgs string, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
 	f, _ := spec.LookupFormat(act.Spec.Format)
+	runID := o.RunID
 	cs := runtimes.ContainerSpec{
 		Name:    containerName(act.Variant, runID),
 		Image:   a.Cfg.Runtime.Image,
-		Command: []string{"/bin/sh", "-c", BuildScript(f, nixpkgs)},
+		Command: []string{"/bin/sh", "-c", BuildScript(f, nixpkgs, ScriptOptions{ShowTrace: o.ShowTrace})},
 		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Binds: []runtimes.Bind{
 			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},
@@ -108,6 +112,11 @@ func (a *Applier) containerSpec(nixpkgs string, act plan.Action, work, runID str
 		Labels:      Labels(a.Cfg.Dir, act.Variant, runID),
 		MemoryBytes: int64(a.Cfg.Runtime.MemoryMiB) << 20,
 	}
+	nested, err := nestedReadOnlyBinds(a.Cfg.Dir)
+	if err != nil {
+		return cs, fmt.Errorf("reading the mounts below the configuration directory: %w", err)
+	}
+	cs.Binds = append(cs.Binds, nested...)
 	if f.NeedsKVM {
 		if _, err := os.Stat("/dev/kvm"); err != nil {
 			return cs, fmt.Errorf("format %s boots a VM and needs /dev/kvm, which this host lacks: enable KVM or use an ISO format", f.Name)

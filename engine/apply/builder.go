@@ -70,19 +70,45 @@ func narHex(sri string) (string, error) {
 	return hex.EncodeToString(raw), nil
 }
 
+// ScriptOptions change how the builder runs nix-build.
+type ScriptOptions struct {
+	// ShowTrace passes --show-trace (apply -show-trace).
+	ShowTrace bool
+}
+
 // BuildScript is the exact shell script the builder container runs: the
 // production command of docs/builders.md. It builds with nix-build from
 // the pinned nixpkgs' store path (never '<nixpkgs/nixos>' from the search
 // path; -I nixpkgs points modules that use <nixpkgs> at the same tree),
-// then copies the artifact out of the store into the work directory.
-func BuildScript(f spec.Format, nixpkgsPath string) string {
+// finds the artifact where nixpkgs declares it (the result's
+// nix-support/hydra-build-products, written by make-iso9660-image.sh,
+// make-disk-image.nix and sd-image.nix), then copies it out of the store
+// into the work directory. The glob of older isoforge versions stays only
+// as a fallback, with a warning.
+func BuildScript(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
 	q := shellQuote
+	build := fmt.Sprintf("nix-build %s -A %s -I nixos-config=%s/iso.nix -I nixpkgs=%s --out-link %s/result",
+		q(nixpkgsPath+"/nixos"), f.Attribute, workMount, q(nixpkgsPath), workMount)
+	if o.ShowTrace {
+		build += " --show-trace"
+	}
 	lines := []string{
 		"set -eu",
-		fmt.Sprintf("nix-build %s -A %s -I nixos-config=%s/iso.nix -I nixpkgs=%s --out-link %s/result",
-			q(nixpkgsPath+"/nixos"), f.Attribute, workMount, q(nixpkgsPath), workMount),
-		fmt.Sprintf("artifact=$(find -L %s/result/%s -maxdepth 1 -type f -name %s | sort | head -n 1)", workMount, f.ArtifactDir, q(f.ArtifactGlob)),
-		fmt.Sprintf(`[ -n "$artifact" ] || { echo "isoforge: the build result has no %s/%s" >&2; exit 1; }`, f.ArtifactDir, f.ArtifactGlob),
+		build,
+		fmt.Sprintf("result=$(readlink -f %s/result)", workMount),
+		`products="$result/nix-support/hydra-build-products"`,
+		"artifact=",
+		`if [ -f "$products" ]; then`,
+		`  while read -r kind type file rest; do`,
+		fmt.Sprintf(`    if [ "$kind" = file ] && [ "$type" = %s ]; then artifact=$file; break; fi`, q(f.Product)),
+		`  done < "$products"`,
+		`fi`,
+		`if [ -z "$artifact" ]; then`,
+		fmt.Sprintf(`  echo "isoforge: warning: the build result declares no 'file %s' product in nix-support/hydra-build-products; looking for %s/%s instead" >&2`, f.Product, f.ArtifactDir, f.ArtifactGlob),
+		fmt.Sprintf(`  artifact=$(find -L "$result/"%s -maxdepth 1 -type f -name %s | sort | head -n 1)`, q(f.ArtifactDir), q(f.ArtifactGlob)),
+		`fi`,
+		fmt.Sprintf(`[ -n "$artifact" ] || { echo "isoforge: the build result has no %s artifact" >&2; exit 1; }`, f.Product),
+		`case "$artifact" in "$result"/*) ;; *) echo "isoforge: the declared artifact $artifact lies outside the build result $result" >&2; exit 1 ;; esac`,
 		`echo "isoforge: copying $artifact"`,
 		fmt.Sprintf(`cp -L "$artifact" %s/artifact/ && chmod 0644 %s/artifact/*`, workMount, workMount),
 	}

@@ -4,25 +4,34 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 )
 
-// tailLines is how many log lines a failure shows.
-const tailLines = 15
+const (
+	// tailLines is how many log lines a failure shows when Nix printed
+	// no error block.
+	tailLines = 15
+	// errorLines caps the Nix error block a failure shows.
+	errorLines = 60
+)
 
 // buildLog writes a build's output to its log file, keeps the last lines
-// for error messages and forwards each line as an event.
+// and the last Nix error block for error messages, and forwards each line
+// as an event. Lines are mapped into the user's terms first.
 type buildLog struct {
-	mu      sync.Mutex
-	f       *os.File
-	w       *bufio.Writer
-	tail    []string
-	variant string
-	o       Options
+	mu       sync.Mutex
+	f        *os.File
+	w        *bufio.Writer
+	tail     []string
+	errBlock []string
+	variant  string
+	o        Options
+	mapper   *logMapper
 }
 
-func newBuildLog(path, variant string, o Options) (*buildLog, error) {
+func newBuildLog(path, variant string, o Options, m *logMapper) (*buildLog, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
@@ -35,11 +44,12 @@ func newBuildLog(path, variant string, o Options) (*buildLog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &buildLog{f: f, w: bufio.NewWriter(f), variant: variant, o: o}, nil
+	return &buildLog{f: f, w: bufio.NewWriter(f), variant: variant, o: o, mapper: m}, nil
 }
 
 // Line is the runtimes.LineWriter of the build.
 func (l *buildLog) Line(stream, line string) {
+	line = l.mapper.Line(line)
 	l.mu.Lock()
 	l.w.WriteString(line)
 	l.w.WriteByte('\n')
@@ -47,15 +57,42 @@ func (l *buildLog) Line(stream, line string) {
 	if len(l.tail) > tailLines {
 		l.tail = l.tail[len(l.tail)-tailLines:]
 	}
+	l.collectError(line)
 	l.mu.Unlock()
 	emit(l.o, Event{Type: EventLog, Variant: l.variant, Stream: stream, Line: line})
 }
 
-// Tail returns the last lines written.
-func (l *buildLog) Tail() []string {
+// collectError keeps the last block that starts with an unindented
+// "error:" line, as Nix prints it; the indented lines after it (traces,
+// nested errors) belong to it.
+func (l *buildLog) collectError(line string) {
+	switch {
+	case strings.HasPrefix(line, "error:"):
+		l.errBlock = []string{line}
+	case l.errBlock != nil && (strings.HasPrefix(line, " ") || line == "") && len(l.errBlock) < errorLines:
+		l.errBlock = append(l.errBlock, line)
+	case l.errBlock != nil && !strings.HasPrefix(line, " ") && line != "":
+		// Output after the block (a builder's own message) ends it but
+		// keeps it: the error is still what failed.
+	}
+}
+
+// Summary is what a failure shows: Nix's last error block, or the last
+// lines of output when Nix printed none.
+func (l *buildLog) Summary() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if len(l.errBlock) > 0 {
+		return trimTrailingBlank(append([]string(nil), l.errBlock...))
+	}
 	return append([]string(nil), l.tail...)
+}
+
+func trimTrailingBlank(lines []string) []string {
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
 }
 
 func (l *buildLog) Close() error {

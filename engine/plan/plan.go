@@ -33,10 +33,10 @@ type Action struct {
 	Reasons []string
 	// Drift is set when the inputs match but the artifact does not.
 	Drift bool
-	// Spec, Rendered and Inputs are unset for Remove.
-	Spec     spec.Variant
-	Rendered []byte
-	Inputs   fingerprint.Result
+	// Spec, Module and Inputs are unset for Remove.
+	Spec   spec.Variant
+	Module render.Rendered
+	Inputs fingerprint.Result
 	// Artifact is the artifact's slash path relative to the config dir.
 	Artifact string
 	Locked   *lockfile.Entry
@@ -134,17 +134,18 @@ func Build(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, cache *finge
 
 // Inputs renders a variant and fingerprints its inputs.
 func Inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, opts Options) ([]byte, fingerprint.Result, error) {
-	return inputs(cfg, v, pin, newFileCache(cfg.Dir), opts)
+	m, res, err := inputs(cfg, v, pin, newFileCache(cfg.Dir), opts)
+	return m.Text, res, err
 }
 
-func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache, opts Options) ([]byte, fingerprint.Result, error) {
-	rendered := render.Module(v)
-	mods, err := files.moduleFiles(v.Modules, v.Nix)
+func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache, opts Options) (render.Rendered, fingerprint.Result, error) {
+	rendered := render.Render(v, render.Options{Revision: pin.Rev})
+	mods, err := files.inputFiles(v.Inputs)
 	if err != nil {
-		return nil, fingerprint.Result{}, err
+		return rendered, fingerprint.Result{}, err
 	}
 	res, err := fingerprint.Compute(fingerprint.Inputs{
-		Rendered: rendered, Files: mods, Format: v.Format, System: v.System,
+		Rendered: rendered.Text, Files: mods, Format: v.Format, System: v.System,
 		Image: imageInput(cfg, opts), Nixpkgs: pin.ID(), Renderer: render.Version, Settings: settings(v),
 	})
 	return rendered, res, err
@@ -155,7 +156,7 @@ func decide(cfg *spec.Config, v spec.Variant, lock *lockfile.Lock, pin lockfile.
 	if err != nil {
 		return Action{}, err
 	}
-	a := Action{Variant: v.Name, Spec: v, Rendered: rendered, Inputs: res, Artifact: path.Join(cfg.OutputDir, v.FileName)}
+	a := Action{Variant: v.Name, Spec: v, Module: rendered, Inputs: res, Artifact: path.Join(cfg.OutputDir, v.FileName)}
 	e, ok := lock.Variant(v.Name)
 	if !ok {
 		a.Kind, a.Reasons = Create, []string{"not in " + lockfile.FileName}
@@ -204,15 +205,16 @@ func artifactDrift(dir, artifact string, e lockfile.Entry, cache *fingerprint.St
 	return ""
 }
 
-// settings lists a variant's settings as text, one entry each.
+// settings lists a variant's settings as text, one entry each, from the
+// attribute table; format and system are hashed as meta inputs.
 func settings(v spec.Variant) map[string]string {
-	list := func(l []string) string { return strings.Join(l, "\n") }
-	return map[string]string{
-		"hostname": v.Hostname, "timezone": v.Timezone, "locale": v.Locale, "keymap": v.Keymap,
-		"iso_label": v.ISOLabel, "file_name": v.FileName, "nix": v.Nix,
-		"packages": list(v.Packages), "ssh_authorized_keys": list(v.SSHKeys),
-		"modules": list(v.Modules), "kernel_params": list(v.KernelParams),
+	out := make(map[string]string, len(spec.Attributes))
+	for _, a := range spec.Attributes {
+		if name, ok := strings.CutPrefix(a.Input, "setting/"); ok {
+			out[name] = a.Text(&v)
+		}
 	}
+	return out
 }
 
 // reasons turns changed inputs into what a person wants to read. A

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -48,47 +46,4 @@ func nixParse(t testing.TB, path string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("nix-instantiate --parse %s: %v\n%s", path, err, out)
 	}
-}
-
-// stubPkgs builds a Nix attribute set in which every given attribute path
-// evaluates to its own dotted name, standing in for nixpkgs.
-func stubPkgs(paths []string) string {
-	tree := map[string]any{}
-	for _, p := range paths {
-		node := tree
-		segs := strings.Split(p, ".")
-		for i, s := range segs {
-			if i == len(segs)-1 {
-				node[s] = p
-				break
-			}
-			child, ok := node[s].(map[string]any)
-			if !ok {
-				child = map[string]any{}
-				node[s] = child
-			}
-			node = child
-		}
-	}
-	b, _ := json.Marshal(tree)
-	return "(builtins.fromJSON " + quoteNixIndented(string(b)) + ")"
-}
-
-func quoteNixIndented(s string) string {
-	s = strings.ReplaceAll(s, "''", "'''")
-	s = strings.ReplaceAll(s, "${", "''${")
-	return "''" + s + "''"
-}
-
-// evalModule evaluates a rendered module file with stub arguments and
-// returns its attribute set, with imports turned into strings.
-func evalModule(t testing.TB, file string, pkgs []string) map[string]any {
-	t.Helper()
-	expr := `let
-  lib = { mkForce = x: x; mkDefault = x: x; };
-  r = import ./` + filepath.Base(file) + ` { config = { }; inherit lib; pkgs = ` + stubPkgs(pkgs) + `; modulesPath = "/modules"; };
-in r // { imports = map toString (r.imports or [ ]); }`
-	var out map[string]any
-	nixEval(t, filepath.Dir(file), expr, &out)
-	return out
 }

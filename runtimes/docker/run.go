@@ -79,5 +79,8 @@ func hostConfigFor(cs runtimes.ContainerSpec) *container.HostConfig {
 		hc.Devices = append(hc.Devices, container.DeviceMapping{PathOnHost: d, PathInContainer: d, CgroupPermissions: "rwm"})
 	}
 	hc.Memory = cs.MemoryBytes
+	pids := cs.Pids()
+	hc.PidsLimit = &pids
+	hc.SecurityOpt = []string{"no-new-privileges"}
 	return hc
 }

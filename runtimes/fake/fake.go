@@ -35,7 +35,13 @@ type Runtime struct {
 	// FetchFail makes the init container fail with this line.
 	FetchFail string
 	// IDs maps image references to the IDs ImageID reports.
-	IDs     map[string]string
+	IDs map[string]string
+	// ForeignVolume makes the store volume exist without isoforge's
+	// label, as another application's volume would.
+	ForeignVolume bool
+	// During runs inside each build, as something changing the host
+	// while a real builder runs would (an edit, a git checkout).
+	During  func(runtimes.ContainerSpec)
 	running map[string]runtimes.Container
 }
 
@@ -87,6 +93,9 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return r.fetch(cs, out)
 	}
 	out("stdout", "fake builder: "+cs.Labels[runtimes.LabelVariant])
+	if r.During != nil {
+		r.During(cs)
+	}
 	select {
 	case <-ctx.Done():
 		return -1, ctx.Err()
@@ -199,5 +208,8 @@ func (r *Runtime) ImageID(_ context.Context, ref string) (string, error) {
 
 // Volume implements runtimes.Runtime.
 func (r *Runtime) Volume(context.Context, string) (runtimes.VolumeInfo, error) {
-	return runtimes.VolumeInfo{Exists: true}, nil
+	if r.ForeignVolume {
+		return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{"com.example.app": "db"}}, nil
+	}
+	return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{runtimes.LabelVolume: "nix-store"}}, nil
 }

@@ -93,8 +93,10 @@ func specFor(cs runtimes.ContainerSpec) *specgen.SpecGenerator {
 	for _, d := range cs.Devices {
 		s.Devices = append(s.Devices, spec.LinuxDevice{Path: d})
 	}
+	s.ResourceLimits = &spec.LinuxResources{Pids: &spec.LinuxPids{Limit: cs.Pids()}}
 	if cs.MemoryBytes > 0 {
-		s.ResourceLimits = &spec.LinuxResources{Memory: &spec.LinuxMemory{Limit: &cs.MemoryBytes}}
+		s.ResourceLimits.Memory = &spec.LinuxMemory{Limit: &cs.MemoryBytes}
 	}
+	s.NoNewPrivileges = true
 	return s
 }

@@ -75,11 +75,6 @@ func BuilderImage(t testing.TB) string {
 	return "localhost/isoforge-testbuilder:" + hex.EncodeToString(sum[:])[:12]
 }
 
-// StandinPath is the miniature nixpkgs TEST DOUBLE.
-func StandinPath() string {
-	return filepath.Join(RepoRoot(), "testdata", "nixpkgs-standin")
-}
-
 // RemoveVolume deletes a test volume with the engine's own CLI.
 func RemoveVolume(e Engine, name string) {
 	bin, args := "podman", []string{"--url", e.Host, "volume", "rm", "-f", name}

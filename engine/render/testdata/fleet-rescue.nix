@@ -11,13 +11,6 @@ in
   ];
   nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux";
   isoImage.volumeID = "FLEET_RESCUE";
-  boot.kernelParams = [
-    "console=ttyS0,115200"
-  ];
-  users.users.root.openssh.authorizedKeys.keys = [
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKzBtf2H9nMYYmRPUMNfraf/kLnPJc7zQvnJxfNGW2BT admin@example.org"
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDyPclGBg5q/lURSgJjZePRDQoW8pGP5xRJL5T2u5F/i oncall@example.org"
-  ];
   environment.systemPackages = [
     pkgs.htop
     pkgs.git
@@ -25,4 +18,13 @@ in
     pkgs.ddrescue
     pkgs.testdisk
   ];
+  users.users.root.openssh.authorizedKeys.keys = [
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKzBtf2H9nMYYmRPUMNfraf/kLnPJc7zQvnJxfNGW2BT admin@example.org"
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDyPclGBg5q/lURSgJjZePRDQoW8pGP5xRJL5T2u5F/i oncall@example.org"
+  ];
+  services.openssh.enable = true;
+  boot.kernelParams = [
+    "console=ttyS0,115200"
+  ];
+  system.stateVersion = lib.mkDefault lib.trivial.release;
 }

@@ -9,17 +9,14 @@ in
   imports = [
     "${modulesPath}/installer/cd-dvd/installation-cd-minimal.nix"
     (src + "/modules/wifi.nix")
+    # The variant's nix attribute, a module of its own:
+    { _file = "isos.hcl (variant site-nyc, attribute nix)"; imports = [ ({ config, lib, pkgs, modulesPath, ... }: {
+services.openssh.settings.PasswordAuthentication = false;
+    }) ]; }
   ];
   nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux";
   networking.hostName = "installer-nyc";
   time.timeZone = "America/New_York";
-  boot.kernelParams = [
-    "console=ttyS0,115200"
-  ];
-  users.users.root.openssh.authorizedKeys.keys = [
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKzBtf2H9nMYYmRPUMNfraf/kLnPJc7zQvnJxfNGW2BT admin@example.org"
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDyPclGBg5q/lURSgJjZePRDQoW8pGP5xRJL5T2u5F/i oncall@example.org"
-  ];
   environment.systemPackages = [
     pkgs.htop
     pkgs.git
@@ -27,7 +24,13 @@ in
     pkgs.tcpdump
     pkgs.iperf3
   ];
-
-  # From the variant's nix attribute:
-services.openssh.settings.PasswordAuthentication = false;
+  users.users.root.openssh.authorizedKeys.keys = [
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKzBtf2H9nMYYmRPUMNfraf/kLnPJc7zQvnJxfNGW2BT admin@example.org"
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDyPclGBg5q/lURSgJjZePRDQoW8pGP5xRJL5T2u5F/i oncall@example.org"
+  ];
+  services.openssh.enable = true;
+  boot.kernelParams = [
+    "console=ttyS0,115200"
+  ];
+  system.stateVersion = lib.mkDefault lib.trivial.release;
 }

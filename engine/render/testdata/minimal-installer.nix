@@ -10,10 +10,12 @@ in
     "${modulesPath}/installer/cd-dvd/installation-cd-minimal.nix"
   ];
   nixpkgs.hostPlatform = lib.mkDefault "x86_64-linux";
-  users.users.root.openssh.authorizedKeys.keys = [
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKzBtf2H9nMYYmRPUMNfraf/kLnPJc7zQvnJxfNGW2BT admin@example.org"
-  ];
   environment.systemPackages = [
     pkgs.htop
   ];
+  users.users.root.openssh.authorizedKeys.keys = [
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKzBtf2H9nMYYmRPUMNfraf/kLnPJc7zQvnJxfNGW2BT admin@example.org"
+  ];
+  services.openssh.enable = true;
+  system.stateVersion = lib.mkDefault lib.trivial.release;
 }

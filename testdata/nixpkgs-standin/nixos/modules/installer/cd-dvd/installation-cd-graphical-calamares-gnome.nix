@@ -1,7 +1,8 @@
-# TEST DOUBLE for nixpkgs' installation-cd-graphical-calamares-gnome.nix.
-{ lib, ... }:
+# TEST DOUBLE of nixpkgs nixos/modules/installer/cd-dvd/installation-cd-graphical-calamares-gnome.nix:
+# edition "gnome"; the GNOME desktop settings are not modelled.
+{ ... }:
 {
-  imports = [ ./installation-cd-base.nix ];
-  isoImage.edition = lib.mkDefault "gnome";
-  services.xserver.enable = true;
+  imports = [ ./installation-cd-graphical-calamares.nix ];
+
+  isoImage.edition = "gnome";
 }

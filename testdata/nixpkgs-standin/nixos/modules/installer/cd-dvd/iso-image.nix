@@ -1,43 +1,149 @@
-# TEST DOUBLE for nixpkgs' iso-image.nix: system.build.isoImage is a real
-# derivation that writes the evaluated configuration into a real ISO9660
-# file with xorriso, at $out/iso/<baseName>.iso as nixpkgs does.
+# TEST DOUBLE of nixpkgs nixos/modules/installer/cd-dvd/iso-image.nix
+# (26.11pre): the isoImage options isoforge renders with nixpkgs' types and
+# defaults, isoName/isoBaseName renamed to image.fileName/image.baseName
+# (sinceRelease 2505), the volumeID <= 32 assertion, the kernel parameters
+# it adds, image.* naming, and system.build.isoImage: a real derivation
+# (nixos/lib/make-iso9660-image.nix's shape) whose builder runs xorriso and
+# writes $out/iso/<image.baseName>.iso and
+# $out/nix-support/hydra-build-products as make-iso9660-image.sh does. The
+# ISO holds the evaluated configuration (/isoforge-config.json), not NixOS.
 { config, lib, pkgs, ... }:
 let
-  edition = config.isoImage.edition or "";
-  baseName = "nixos${if edition == "" then "" else "-" + edition}-standin-${config.nixpkgs.hostPlatform}";
-  volumeID = config.isoImage.volumeID or "NIXOS_STANDIN";
-  # Test-only knob: tests set isoforge.standin.sleep to make a build slow
-  # enough to interrupt.
-  sleep = toString (config.isoforge.standin.sleep or 0);
-  report = builtins.toJSON {
-    hostName = config.networking.hostName;
-    timeZone = config.time.timeZone or null;
-    defaultLocale = config.i18n.defaultLocale or null;
-    keyMap = config.console.keyMap or null;
-    kernelParams = config.boot.kernelParams or [ ];
-    authorizedKeys = config.users.users.root.openssh.authorizedKeys.keys or [ ];
-    packages = map (p: p.name) (config.environment.systemPackages or [ ]);
-    services = config.services or { };
-    networking = builtins.removeAttrs config.networking [ "hostName" ];
-    inherit edition volumeID;
-  };
+  cfg = config.isoImage;
+  isoName = "${config.image.baseName}.iso";
 in
 {
-  system.build.isoImage = derivation {
-    name = "${baseName}.iso";
-    system = config.nixpkgs.hostPlatform;
-    builder = "/bin/sh";
-    PATH = "/usr/bin:/bin";
-    isoName = "${baseName}.iso";
-    inherit report volumeID sleep;
-    args = [ "-c" ''
-      set -e
-      sleep "$sleep"
-      mkdir -p root "$out/iso"
-      printf '%s' "$report" > root/isoforge-config.json
-      echo "TEST DOUBLE: built by isoforge's nixpkgs stand-in, not a bootable NixOS" > root/README.txt
-      xorriso -as mkisofs -quiet -o "$out/iso/$isoName" -V "$volumeID" -J -R root
-      echo "Writing to 'stdio:$out/iso/$isoName'"
-    '' ];
+  imports = [
+    (lib.mkRenamedOptionModuleWith {
+      sinceRelease = 2505;
+      from = [ "isoImage" "isoBaseName" ];
+      to = [ "image" "baseName" ];
+    })
+    (lib.mkRenamedOptionModuleWith {
+      sinceRelease = 2505;
+      from = [ "isoImage" "isoName" ];
+      to = [ "image" "fileName" ];
+    })
+    ../../image/file-options.nix
+  ];
+
+  options.isoImage = {
+    compressImage = lib.mkOption {
+      default = false;
+      type = lib.types.bool;
+      description = "Whether the ISO image should be compressed using {command}`zstd`.";
+    };
+    squashfsCompression = lib.mkOption {
+      default = "zstd -Xcompression-level 19";
+      type = lib.types.nullOr lib.types.str;
+      example = "zstd -Xcompression-level 6";
+      description = "Compression settings to use for the squashfs nix store. `null` disables compression.";
+    };
+    edition = lib.mkOption {
+      default = "";
+      type = lib.types.str;
+      description = "Specifies which edition string to use in the volume ID of the generated ISO image.";
+    };
+    volumeID = lib.mkOption {
+      # nixos-$EDITION-$RELEASE-$ARCH
+      default = "nixos${
+        lib.optionalString (cfg.edition != "") "-${cfg.edition}"
+      }-${config.system.nixos.release}-${pkgs.stdenv.hostPlatform.uname.processor}";
+      type = lib.types.str;
+      description = "Specifies the label or volume ID of the generated ISO image.";
+    };
+    makeBiosBootable = lib.mkOption {
+      default = pkgs.stdenv.buildPlatform.isx86 && pkgs.stdenv.hostPlatform.isx86;
+      type = lib.types.bool;
+      description = "Whether the ISO image should be a BIOS-bootable disk.";
+    };
+    makeEfiBootable = lib.mkOption {
+      default = false;
+      type = lib.types.bool;
+      description = "Whether the ISO image should be an EFI-bootable volume.";
+    };
+    makeUsbBootable = lib.mkOption {
+      default = false;
+      type = lib.types.bool;
+      description = "Whether the ISO image should be bootable from CD as well as USB.";
+    };
+    appendToMenuLabel = lib.mkOption {
+      default = " Installer";
+      type = lib.types.str;
+      description = "The string to append after the menu label for the NixOS system.";
+    };
+  };
+
+  config = {
+    assertions = [
+      {
+        # Syslinux (and isolinux) only supports x86-based architectures.
+        assertion = cfg.makeBiosBootable -> pkgs.stdenv.hostPlatform.isx86;
+        message = "BIOS boot is only supported on x86-based architectures.";
+      }
+      {
+        assertion = !(lib.stringLength cfg.volumeID > 32);
+        # https://wiki.osdev.org/ISO_9660#The_Primary_Volume_Descriptor
+        # Volume Identifier can only be 32 bytes
+        message =
+          let
+            length = lib.stringLength cfg.volumeID;
+            howmany = toString length;
+            toomany = toString (length - 32);
+          in
+          "isoImage.volumeID ${cfg.volumeID} is ${howmany} characters. That is ${toomany} characters longer than the limit of 32.";
+      }
+    ];
+
+    # nixpkgs adds these unless boot.initrd.systemd.enable (false by
+    # default; the stand-in does not model the systemd initrd).
+    boot.kernelParams = [
+      "boot.shell_on_fail"
+      "root=LABEL=${cfg.volumeID}"
+    ];
+
+    image.extension = if cfg.compressImage then "iso.zst" else "iso";
+    image.filePath = "iso/${config.image.fileName}";
+    image.baseName = "nixos${
+      lib.optionalString (cfg.edition != "") "-${cfg.edition}"
+    }-${config.system.nixos.label}-${pkgs.stdenv.hostPlatform.system}";
+    system.build.image = config.system.build.isoImage;
+    system.build.isoImage = derivation {
+      name = isoName;
+      system = pkgs.stdenv.hostPlatform.system;
+      builder = "/bin/sh";
+      PATH = "/usr/bin:/bin";
+      inherit isoName;
+      inherit (cfg) volumeID;
+      compressImage = if cfg.compressImage then "1" else "";
+      # The image holds the system closure, as squashfsContents does in nixpkgs.
+      toplevel = config.system.build.toplevel;
+      label = config.system.nixos.label;
+      report = import ../../../lib/standin-report.nix config;
+      sleep = toString config.isoforge.standin.sleep;
+      args = [
+        "-c"
+        ''
+          set -e
+          sleep "$sleep"
+          mkdir -p root "$out/iso" "$out/nix-support"
+          printf '%s' "$report" > root/isoforge-config.json
+          printf '%s' "$label" > root/version.txt
+          cp "$toplevel/nixos-version" root/nixos-version
+          echo "TEST DOUBLE: built by isoforge's nixpkgs stand-in, not a bootable NixOS" > root/README.txt
+          xorriso -as mkisofs -quiet -o "$out/iso/$isoName" -V "$volumeID" -J -R root
+          echo "Writing to 'stdio:$out/iso/$isoName'"
+          if [ -n "$compressImage" ]; then
+            zstd --rm "$out/iso/$isoName"
+          fi
+          echo "$system" > "$out/nix-support/system"
+          if [ -n "$compressImage" ]; then
+            echo "file iso $out/iso/$isoName.zst" >> "$out/nix-support/hydra-build-products"
+          else
+            echo "file iso $out/iso/$isoName" >> "$out/nix-support/hydra-build-products"
+          fi
+        ''
+      ];
+    };
   };
 }

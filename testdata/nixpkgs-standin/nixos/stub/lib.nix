@@ -4,6 +4,7 @@ rec {
   mkForce = mkOverride 50;
   mkDefault = mkOverride 1000;
   mkImageMediaOverride = mkOverride 60;
+  trivial.release = "26.11";
   mkIf = cond: content: if cond then content else { };
   optional = cond: x: if cond then [ x ] else [ ];
   optionals = cond: xs: if cond then xs else [ ];

@@ -1,0 +1,5 @@
+{ pkgs, ... }:
+{
+  boot.kernelParams = [ "panic=30" ];
+  environment.systemPackages = [ pkgs.vim ];
+}

@@ -1,0 +1,6 @@
+# TEST DOUBLE of nixpkgs nixos/modules/installer/sd-card/sd-image-x86_64.nix:
+# the generic SD image; the platform's boot loader is not modelled.
+{ ... }:
+{
+  imports = [ ./sd-image.nix ];
+}
