@@ -50,6 +50,14 @@ func readLimited(path string) ([]byte, error) {
 // "Corrupt lockfile" error; a malformed value is an error at its range.
 // On any error the returned lock is empty, so nothing acts on it.
 func Parse(src []byte, filename string) (*Lock, *hcl.File, hcl.Diagnostics) {
+	if l, ok := parseCanonical(src); ok {
+		return l, nil, nil
+	}
+	return parseHCL(src, filename)
+}
+
+// parseHCL is Parse through the HCL parser, for any lockfile.
+func parseHCL(src []byte, filename string) (*Lock, *hcl.File, hcl.Diagnostics) {
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return New(), f, hcl.Diagnostics{corrupt(diags[0])}
