@@ -322,3 +322,21 @@ func TestPruneDeletesOrphansOnly(t *testing.T) {
 		t.Errorf("out/ holds %d files", len(entries))
 	}
 }
+
+// TestFetchFailureBuildsNothing: when the init container cannot fetch
+// the pinned nixpkgs (hash mismatch), apply fails with one line naming
+// the lock's nar_hash and starts no build.
+func TestFetchFailureBuildsNothing(t *testing.T) {
+	dir := setup(t, config)
+	rt := &fake.Runtime{FetchFail: "error: hash mismatch in file downloaded from 'https://example.org/x.tar.gz':"}
+	results, err := run(t, context.Background(), dir, rt, apply.Options{})
+	if err == nil || !strings.Contains(err.Error(), "does not match nar_hash "+testNarHash) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v", err)
+	}
+	if rt.RunCount() != 0 || len(results) != 0 {
+		t.Errorf("%d builds ran, %d results", rt.RunCount(), len(results))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "a.iso")); err == nil {
+		t.Error("an artifact appeared")
+	}
+}
