@@ -93,6 +93,12 @@ func (c *checker) has(name string) bool {
 	return ok && f.Val != cty.NilVal
 }
 
+func (c *checker) warnf(subject *hcl.Range, summary, format string, args ...any) {
+	c.diags = append(c.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning, Summary: summary, Subject: subject, Detail: fmt.Sprintf(format, args...),
+	})
+}
+
 func (c *checker) errorf(subject *hcl.Range, summary, format string, args ...any) {
 	c.diags = append(c.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError, Summary: summary, Subject: subject, Detail: fmt.Sprintf(format, args...),
@@ -104,10 +110,7 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 		c.errorf(c.nameRange.Ptr(), "Invalid variant name",
 			"%q cannot name files and containers: use up to 63 letters, digits, '_', '.' and '-', starting with a letter or digit.", v.Name)
 	}
-	if _, ok := LookupFormat(v.Format); !ok {
-		c.errorf(c.rangeOf("format"), "Unknown format",
-			"%s is not a format.%s Valid formats: %s.", c.show("format", v.Format), didYouMean(v.Format, FormatNames()), strings.Join(FormatNames(), ", "))
-	}
+	c.checkFormat(v)
 	c.checkRelease(v.Format)
 	if !contains(Systems, v.System) {
 		c.errorf(c.rangeOf("system"), "Unknown system",

@@ -93,6 +93,11 @@ type Variant struct {
 	// SquashfsCompression is isoImage.squashfsCompression; "" keeps
 	// nixpkgs' default.
 	SquashfsCompression string
+	// DiskSize is virtualisation.diskSize in MiB, or "auto"; "" keeps the
+	// format's default.
+	DiskSize string
+	// EFI is the efi attribute: nil when unset.
+	EFI *bool
 	// Wifi is a network to join at boot, or nil.
 	Wifi *Wifi
 	Nix  string
@@ -137,7 +142,7 @@ func rawKey(ssid, psk string) (string, error) {
 
 // Defaults the language applies when nothing sets a value.
 const (
-	DefaultFormat      = "install-iso"
+	DefaultFormat      = "iso-installer"
 	DefaultSystem      = "x86_64-linux"
 	DefaultOutputDir   = "out"
 	DefaultEngine      = "auto"

@@ -20,8 +20,11 @@ func newDoctorCmd(s *streams, g *globals) *cobra.Command {
 		Use:   "doctor",
 		Short: "Check what builds need: engines, builder image, Nix store volume, /dev/kvm, disk space",
 		Long: `Doctor reports each container engine (reachable, version, API version,
-socket), whether the builder image is present, the Nix store volume and
-its size, /dev/kvm, and free disk space in the output directory. It reads
+socket), whether the builder image is present, whether KVM is usable on
+the engine's host (a short probe container, labelled io.isoforge.probe,
+opens /dev/kvm and creates a VM), the Nix store volume and its size,
+whether aarch64-linux variants can build here (binfmt_misc), and free
+disk space in the output directory. It reads
 isos.hcl when there is one for the image and volume names.
 
 Exit status: 0 when at least one engine can build, 1 when none can.`,
@@ -85,6 +88,7 @@ func doctorEngine(cmd *cobra.Command, w io.Writer, rf *runtimeFlags, name string
 	default:
 		fmt.Fprintf(w, "         image %s: not present (apply pulls it)\n", cfg.Runtime.Image)
 	}
+	doctorKVM(ctx, w, rt, cfg.Runtime.Image)
 	vol, err := rt.Volume(ctx, cfg.Runtime.NixVolume)
 	switch {
 	case err != nil:
@@ -98,11 +102,7 @@ func doctorEngine(cmd *cobra.Command, w io.Writer, rf *runtimeFlags, name string
 }
 
 func doctorHost(w io.Writer, cfg *spec.Config) {
-	if _, err := os.Stat("/dev/kvm"); err == nil {
-		fmt.Fprintln(w, "/dev/kvm present: qcow and raw formats can build")
-	} else {
-		fmt.Fprintln(w, "/dev/kvm missing: ISO formats build; qcow and raw need KVM")
-	}
+	doctorAArch64(w)
 	out := filepath.Join(cfg.Dir, cfg.OutputDir)
 	probe := out
 	for {

@@ -19,7 +19,10 @@ func newPlanCmd(s *streams, g *globals) *cobra.Command {
 		Long: `Plan compares every variant's inputs (rendered module, module files,
 nixpkgs pin, format, builder image) and artifact with isos.lock.hcl and
 prints one action per variant: create, rebuild (with the reason), remove,
-or nothing. It never starts a container.
+or nothing. It starts no build container; when a pending build boots a VM
+it runs a short probe container (labelled io.isoforge.probe) to warn up
+front when the engine's host has no usable KVM, and it warns when
+aarch64-linux variants cannot build here.
 
 With -refresh=false it compares inputs with the lock only, offline, and
 ignores the output directory: on a fresh clone with a committed lock,
@@ -37,6 +40,9 @@ Exit status: 0 success; with -detailed-exitcode 0 nothing to do,
 			pl, resolved, err := computePlan(cmd.Context(), ws, pf.options())
 			if err != nil {
 				return err
+			}
+			if pf.refresh {
+				warnHostNeeds(cmd.Context(), s.err, pl, ws.Cfg)
 			}
 			if pf.asJSON {
 				err = writeJSON(s.out, planJSON(pl, resolved))

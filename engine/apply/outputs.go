@@ -43,8 +43,12 @@ type ManifestOrphan struct {
 
 // ManifestVariant describes one artifact.
 type ManifestVariant struct {
-	Name       string `json:"name"`
-	Format     string `json:"format"`
+	Name string `json:"name"`
+	// Format is the canonical format name, never an alias as written.
+	Format string `json:"format"`
+	// Attribute is the nixpkgs attribute nix-build built, such as
+	// config.system.build.images.qemu-efi.
+	Attribute  string `json:"attribute,omitempty"`
 	File       string `json:"file"`
 	SHA256     string `json:"sha256"`
 	Size       int64  `json:"size"`
@@ -87,6 +91,9 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 			continue
 		}
 		mv := ManifestVariant{Name: name, Format: e.Format, File: file, SHA256: e.SHA256, Size: e.Size, InputsHash: e.InputsHash, Nixpkgs: builtWith(e, pin)}
+		if f, ok := spec.LookupFormat(e.Format); ok {
+			mv.Format, mv.Attribute = f.Name, f.Attribute
+		}
 		if r, ok := built[name]; ok {
 			mv.Engine, mv.BuildSecs = engine, r.Duration.Seconds()
 		} else if old, ok := prev[name]; ok && old.InputsHash == e.InputsHash {

@@ -106,8 +106,10 @@ func checkEvaluated(t *testing.T, v spec.Variant, revision string, r report) {
 		errorIf(t, !slices.Contains(r.Packages, p), "systemPackages %q lack %q", r.Packages, p)
 	}
 	if f.Product == "iso" {
-		errorIf(t, r.MakeEfiBootable == nil || !*r.MakeEfiBootable || r.MakeUsbBootable == nil || !*r.MakeUsbBootable,
-			"an ISO must boot on UEFI and from USB: makeEfiBootable=%v makeUsbBootable=%v", deref(r.MakeEfiBootable), deref(r.MakeUsbBootable))
+		// UEFI unless the efi attribute says otherwise.
+		wantEFI := v.EFI == nil || *v.EFI
+		errorIf(t, r.MakeEfiBootable == nil || *r.MakeEfiBootable != wantEFI || r.MakeUsbBootable == nil || !*r.MakeUsbBootable,
+			"an ISO must boot from USB, and on UEFI unless efi = false: makeEfiBootable=%v makeUsbBootable=%v", deref(r.MakeEfiBootable), deref(r.MakeUsbBootable))
 	}
 	errorIf(t, r.StateVersion != r.Nixos.Release, "stateVersion = %q, want the release %q", r.StateVersion, r.Nixos.Release)
 	for _, w := range r.Warnings {
