@@ -106,6 +106,10 @@ func (af *applyFlags) engineImageID(ctx context.Context, ws *workspace.Workspace
 		return ws.LockedImageID(), nil
 	}
 	id, err := rt.ImageID(ctx, ws.Cfg.Runtime.Image)
+	if err != nil && rt.EnsureImage(ctx, ws.Cfg.Runtime.Image) == nil {
+		// Pulled now: hash with the ID the builds will run with.
+		id, err = rt.ImageID(ctx, ws.Cfg.Runtime.Image)
+	}
 	if err != nil {
 		return ws.LockedImageID(), rt
 	}

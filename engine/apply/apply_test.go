@@ -249,19 +249,6 @@ func TestCancelLeavesConsistentState(t *testing.T) {
 	}
 }
 
-func TestDirLockIsExclusive(t *testing.T) {
-	dir := t.TempDir()
-	l, err := workspace.LockDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Release()
-	_, err = workspace.LockDir(dir)
-	if err == nil || !strings.Contains(err.Error(), "another isoforge apply or lock is running") || !strings.Contains(err.Error(), "pid") {
-		t.Fatalf("second lock: %v", err)
-	}
-}
-
 // TestBuildScriptIsTheDocumentedCommand keeps docs/builders.md showing
 // the exact script the builder runs.
 func TestBuildScriptIsTheDocumentedCommand(t *testing.T) {
