@@ -27,7 +27,7 @@ need_root() {
 install_packages() {
   # Recommended packages too (netavark, slirp4netns, uidmap, ...): that is
   # the install the tests were verified with.
-  local pkgs=(podman runc docker.io nix-bin xorriso genisoimage debootstrap qemu-user-static binfmt-support)
+  local pkgs=(podman runc docker.io nix-bin xorriso genisoimage debootstrap qemu-user-static binfmt-support pre-commit)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -118,7 +118,7 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 	}
 	c.checkPattern("hostname", v.Hostname, hostnameRe, "Invalid hostname",
 		"a hostname is one DNS label: up to 63 letters, digits and '-', not starting or ending with '-'")
-	c.checkPattern("timezone", v.Timezone, timezoneRe, "Invalid timezone", "use a tz database name such as \"Europe/Amsterdam\" or \"UTC\"")
+	c.checkTimezone(v)
 	c.checkPattern("locale", v.Locale, localeRe, "Invalid locale", "use a locale such as \"en_US.UTF-8\"")
 	c.checkPattern("keymap", v.Keymap, localeRe, "Invalid keymap", "use a console keymap such as \"us\" or \"de-latin1\"")
 	c.checkPattern("iso_label", v.ISOLabel, isoLabelRe, "Invalid ISO label",

@@ -116,6 +116,12 @@ type Variant struct {
 	// (the variant, an inherited variant or defaults), so build errors
 	// can point back into isos.hcl.
 	Ranges map[string]hcl.Range
+	// Block is the label of the variant block that declared it: the
+	// for_each base of NAME-KEY, else the name itself.
+	Block string
+	// Lineage lists every variant it inherits from, nearest parents first
+	// (abstract ones included), for listings and `isoforge show`.
+	Lineage []string
 }
 
 // Wifi is a WPA network a variant joins at boot.

@@ -313,6 +313,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 			continue
 		}
 		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel, memo)
+		v.Block, v.Lineage = inst.Block.Labels[0], r.lineage(inst)
 		if f, ok := fields["nix"]; ok {
 			v.NixSource = newSourceMap(d.cfg.Dir, f.Range, d.source(f.Range.Filename), v.Nix)
 		}
@@ -324,6 +325,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 		d.cfg.Variants = append(d.cfg.Variants, v)
 	}
 	diags = append(diags, nix.diags...)
+	diags = append(diags, nothingBuildable(byName, d.cfg.Variants, diags)...)
 	if len(byName) == 0 && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No variants",
 			Detail: "The configuration declares no variant block, so there is nothing to build. Add variant \"NAME\" {}."})

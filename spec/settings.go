@@ -12,7 +12,6 @@ import (
 var nixpkgsSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "channel"}, {Name: "rev"}, {Name: "path"}}}
 
 var revRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
-var channelRe = regexp.MustCompile(`^(nixos|nixpkgs)-[a-z0-9.-]+$`)
 
 func decodeNixpkgsBlock(block *hcl.Block, ctx *hcl.EvalContext, dir string) (Nixpkgs, hcl.Diagnostics) {
 	n := Nixpkgs{Range: block.DefRange}
@@ -41,11 +40,8 @@ func decodeNixpkgsBlock(block *hcl.Block, ctx *hcl.EvalContext, dir string) (Nix
 			Detail: fmt.Sprintf("%q is not a full git commit: give all 40 lowercase hex digits.", n.Rev),
 		})
 	}
-	if a := content.Attributes["channel"]; n.Channel != "" && !channelRe.MatchString(n.Channel) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError, Summary: "Invalid nixpkgs channel", Subject: a.Expr.Range().Ptr(),
-			Detail: fmt.Sprintf("%q is not a channel name such as \"nixos-24.11\", \"nixos-unstable\" or \"nixpkgs-unstable\".", n.Channel),
-		})
+	if a := content.Attributes["channel"]; a != nil {
+		diags = append(diags, checkChannel(n.Channel, a)...)
 	}
 	if n.Path != "" {
 		n.Path = normalizeLocalPath(dir, n.Path)

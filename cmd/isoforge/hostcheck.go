@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -98,27 +97,4 @@ func probeWith(ctx context.Context, rt runtimes.Runtime, image string) (apply.KV
 		return apply.KVMStatus{}, fmt.Errorf("builder image %s is not present yet (apply pulls it)", image)
 	}
 	return apply.ProbeKVM(ctx, rt, image, strconv.FormatInt(time.Now().UnixNano(), 36))
-}
-
-// doctorKVM prints the KVM probe of one engine.
-func doctorKVM(ctx context.Context, w io.Writer, rt runtimes.Runtime, image string) {
-	st, err := probeWith(ctx, rt, image)
-	switch {
-	case err != nil:
-		fmt.Fprintf(w, "         kvm: not checked: %v\n", err)
-	case st.Usable:
-		fmt.Fprintf(w, "         kvm: usable (%s)\n", st.Detail)
-	default:
-		fmt.Fprintf(w, "         kvm: NOT usable: %s; VM formats (qemu, raw, proxmox, cloud images) cannot build\n", st.Detail)
-	}
-}
-
-// doctorAArch64 prints whether aarch64-linux variants can build here.
-func doctorAArch64(w io.Writer) {
-	ok, detail := apply.AArch64Support(apply.BinfmtDir)
-	if ok {
-		fmt.Fprintf(w, "aarch64-linux: can build (%s); emulated builds are slow\n", detail)
-		return
-	}
-	fmt.Fprintf(w, "aarch64-linux: cannot build on this %s host (%s). %s\n", runtime.GOARCH, detail, apply.AArch64Missing)
 }

@@ -14,10 +14,15 @@ import (
 	"github.com/isoforge/isoforge/spec"
 )
 
+// ManifestFormatVersion is manifest.json's format_version
+// (docs/manifest.schema.json): 1.x only adds fields.
+const ManifestFormatVersion = "1.0"
+
 // Manifest is manifest.json in the output directory.
 type Manifest struct {
-	Nixpkgs  ManifestPin       `json:"nixpkgs"`
-	Variants []ManifestVariant `json:"variants"`
+	FormatVersion string            `json:"format_version"`
+	Nixpkgs       ManifestPin       `json:"nixpkgs"`
+	Variants      []ManifestVariant `json:"variants"`
 	// Orphans are artifacts isoforge wrote for variants no longer in the
 	// configuration, kept until apply -prune deletes them. They stay
 	// here after their lock entries are gone, so -prune still knows them.
@@ -79,7 +84,7 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 			built[r.Variant] = r
 		}
 	}
-	m := Manifest{Nixpkgs: ManifestPin(pin), Variants: []ManifestVariant{}}
+	m := Manifest{FormatVersion: ManifestFormatVersion, Nixpkgs: ManifestPin(pin), Variants: []ManifestVariant{}}
 	var sums strings.Builder
 	for _, name := range lock.VariantNames() {
 		e, _ := lock.Variant(name)

@@ -66,8 +66,12 @@ func (w *Workspace) LockedImageID() string {
 	return ""
 }
 
-// Plan computes what an apply would do.
+// Plan computes what an apply would do. Without opts.ImageID it uses the
+// lock's image ID for the configured reference (offline).
 func (w *Workspace) Plan(p lockfile.Pin, opts plan.Options) (*plan.Plan, error) {
+	if opts.ImageID == "" {
+		opts.ImageID = w.LockedImageID()
+	}
 	pl, err := plan.Build(w.Cfg, w.Lock, p, w.Cache, opts)
 	if err == nil {
 		_ = w.Cache.Save()

@@ -32,6 +32,9 @@ type Runtime struct {
 	Runs []runtimes.ContainerSpec
 	// MissingImage makes EnsureImage fail as a failed pull does.
 	MissingImage bool
+	// Output are extra lines every build prints on stderr (e.g. Nix's
+	// transient warnings), before it finishes.
+	Output []string
 	// FetchFail makes the init container fail with this line.
 	FetchFail string
 	// IDs maps image references to the IDs ImageID reports.
@@ -93,6 +96,9 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return r.fetch(cs, out)
 	}
 	out("stdout", "fake builder: "+cs.Labels[runtimes.LabelVariant])
+	for _, l := range r.Output {
+		out("stderr", l)
+	}
 	if r.During != nil {
 		r.During(cs)
 	}
