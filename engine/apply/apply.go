@@ -53,6 +53,10 @@ type Applier struct {
 	// lockWrites and lockTime count the lock saves of this apply.
 	lockWrites int
 	lockTime   time.Duration
+	// placed are artifacts in place whose entries the next lock write
+	// records; recordErr is the last failure to write them.
+	placed    []*commitReq
+	recordErr error
 	// snapshot hashes the configuration tree when the builds start.
 	snapshot string
 }
@@ -134,6 +138,9 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 func (a *Applier) outcome(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if a.recordErr != nil {
+		return fmt.Errorf("recording built artifacts in %s: %w", lockfile.FileName, a.recordErr)
 	}
 	for _, r := range a.results {
 		if r.Err != nil {
@@ -293,8 +300,11 @@ func a2s(s, alt string) string {
 }
 
 // runBuilds runs the builds, at most o.Parallelism at once, and commits
-// their artifacts in batches from one committer goroutine, so a build
-// slot never waits for a lock write.
+// their artifacts in batches from one committer goroutine, so no build
+// slot waits for a lock write. A build is reported done when its
+// artifact is staged and verified; the committer puts it in place and
+// the lock records it with the next batch, at the latest when runBuilds
+// returns (its Result then carries any failure to do so).
 func (a *Applier) runBuilds(ctx context.Context, nixpkgs string, builds []plan.Action, o Options) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, o.Parallelism))
@@ -308,16 +318,18 @@ func (a *Applier) runBuilds(ctx context.Context, nixpkgs string, builds []plan.A
 				return nil
 			}
 			r, req := a.build(gctx, nixpkgs, act, o)
+			r.Built = r.Err == nil
+			emit(o, doneEvent(r))
 			if req == nil {
-				a.finish(o, r)
+				a.record(r)
 				if r.Err != nil && o.Abort {
 					return r.Err
 				}
 				return nil
 			}
 			req.done = func(err error) {
-				r.Err = err
-				a.finish(o, r)
+				r.Err, r.Built = err, err == nil
+				a.record(r)
 			}
 			commits <- req
 			return nil

@@ -28,13 +28,6 @@ func (a *Applier) build(ctx context.Context, nixpkgs string, act plan.Action, o 
 	return r, req
 }
 
-// finish records a build's outcome once its commit (if any) is done.
-func (a *Applier) finish(o Options, r Result) {
-	r.Built = r.Err == nil
-	emit(o, doneEvent(r))
-	a.record(r)
-}
-
 func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action, o Options, r *Result) (*commitReq, error) {
 	work := workspace.WorkDir(a.Cfg.Dir, act.Variant)
 	defer os.RemoveAll(work)
