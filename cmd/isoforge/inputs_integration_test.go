@@ -109,8 +109,17 @@ func tarDir(t *testing.T, dir, extra string) []byte {
 // ISOFORGE_NIXPKGS_PATH.
 func revRun(t *testing.T, e runtimetest.Engine, dir, archives string, args ...string) result {
 	t.Helper()
+	// apply runs with -json, or with human output when the test passes
+	// "-human" (an error is then one line on stderr).
 	if len(args) > 0 && args[0] == "apply" {
-		args = append(args, "-runtime", e.Name, "-host", e.Host, "-json")
+		human := args[len(args)-1] == "-human"
+		if human {
+			args = args[:len(args)-1]
+		}
+		args = append(args, "-runtime", e.Name, "-host", e.Host)
+		if !human {
+			args = append(args, "-json")
+		}
 	}
 	cmd := exec.Command(isoforgeBin(t), args...)
 	cmd.Dir = dir
@@ -169,8 +178,8 @@ func TestNixpkgsPinnedByContent(t *testing.T) {
 			// A different archive for the same URL: one clear line, no artifact.
 			bad := tarDir(t, runtimetest.StandinPath(t), "tampered")
 			host.archive.Store(&bad)
-			r := revRun(t, e, dir, host.url, "apply")
-			if r.code != 1 || !strings.Contains(r.stderr, "does not match nar_hash "+want) || strings.Count(r.stderr, "Error:") != 1 {
+			r := revRun(t, e, dir, host.url, "apply", "-human")
+			if r.code != 1 || !strings.Contains(r.stderr, "does not match nar_hash "+want) || strings.Count(r.stderr, "does not match") != 1 {
 				t.Fatalf("a changed archive: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
 			if _, err := os.Stat(filepath.Join(dir, "out", "a.iso")); err == nil {
@@ -195,7 +204,7 @@ func TestNixpkgsPinnedByContent(t *testing.T) {
 				t.Fatalf("lock of rev2: %s%s", r.stdout, r.stderr)
 			}
 			host.srv.Close()
-			r = revRun(t, e, dir, host.url, "apply")
+			r = revRun(t, e, dir, host.url, "apply", "-human")
 			if r.code != 1 || !strings.Contains(r.stderr, "fetching nixpkgs from "+host.url) || !strings.Contains(r.stderr, "never falls back") {
 				t.Fatalf("an unreachable archive: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
