@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Labels every container isoforge starts carries, so leftovers of an
@@ -42,6 +43,10 @@ type Runtime interface {
 	EnsureVolume(ctx context.Context, name string) (created bool, err error)
 	// ImageExists reports whether ref is present locally, without pulling.
 	ImageExists(ctx context.Context, ref string) (bool, error)
+	// ImageID is the content digest ("sha256:<hex>", the image ID: the
+	// digest of its configuration, which names every layer) of the local
+	// image ref. Two tags of the same image have the same ID.
+	ImageID(ctx context.Context, ref string) (string, error)
 	// Volume describes a named volume; Exists is false when it is absent.
 	Volume(ctx context.Context, name string) (VolumeInfo, error)
 	// Run creates and starts a container, streams its output line by line
@@ -121,6 +126,15 @@ type Container struct {
 	Name   string
 	State  string
 	Labels map[string]string
+}
+
+// NormalizeImageID writes an engine's image ID as "sha256:<hex>" (Podman
+// reports the bare hex, Docker the prefixed form).
+func NormalizeImageID(id string) string {
+	if id == "" || strings.HasPrefix(id, "sha256:") {
+		return id
+	}
+	return "sha256:" + id
 }
 
 // ErrUnreachable wraps failures to reach an engine's service.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -57,6 +58,7 @@ Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 
 func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error {
 	ctx := cmd.Context()
+	var rt runtimes.Runtime
 	o := newOutput(s, g, af.asJSON)
 	if af.asJSON {
 		o.stream = views.NewApplyJSON(s.out, version)
@@ -67,6 +69,12 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	}
 	defer release()
 	af.refresh, af.planFlags.prune = true, af.prune
+	af.imageID, rt = af.engineImageID(ctx, ws)
+	defer func() {
+		if rt != nil {
+			rt.Close()
+		}
+	}()
 	pl, _, err := computePlan(ctx, ws, &af.planFlags)
 	if err != nil {
 		return o.fail(err)
@@ -76,12 +84,10 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 			return o.fail(err)
 		}
 	}
-	rt, err := af.runtimeFor(cmd, o, ws, pl)
-	if err != nil {
-		return o.fail(err)
-	}
-	if rt != nil {
-		defer rt.Close()
+	if rt == nil {
+		if rt, err = af.runtimeFor(cmd, o, ws, pl); err != nil {
+			return o.fail(err)
+		}
 	}
 	if _, _, err := apply.Cleanup(ctx, rt, ws.Cfg.Dir, ws.Cfg.OutputDir, false); err != nil {
 		return o.fail(fmt.Errorf("cleaning up an earlier run: %w; run isoforge clean", err))
@@ -101,6 +107,27 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	})
 	view.Summary(results, err)
 	return applyExit(ctx.Err(), err)
+}
+
+// engineImageID asks a reachable engine for the builder image's ID, so
+// the inputs hash names the image's content, not its reference (a mirror
+// or second tag rebuilds nothing; a moved tag rebuilds everything).
+// Without an engine, which an up-to-date apply does not need, the lock's
+// record for the same reference is used.
+func (af *applyFlags) engineImageID(ctx context.Context, ws *workspace.Workspace) (string, runtimes.Runtime) {
+	rt, err := af.rt.open(ctx, ws.Cfg)
+	if err != nil {
+		return ws.LockedImageID(), nil
+	}
+	id, err := rt.ImageID(ctx, ws.Cfg.Runtime.Image)
+	if err != nil && rt.EnsureImage(ctx, ws.Cfg.Runtime.Image) == nil {
+		// Pulled now: hash with the ID the builds will run with.
+		id, err = rt.ImageID(ctx, ws.Cfg.Runtime.Image)
+	}
+	if err != nil {
+		return ws.LockedImageID(), rt
+	}
+	return id, rt
 }
 
 // runtimeFor opens the engine only when something must be built or an

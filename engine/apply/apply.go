@@ -46,13 +46,36 @@ type Applier struct {
 	Runtime  runtimes.Runtime
 	Cache    *fingerprint.StatCache
 
-	mu      sync.Mutex // guards results and the commit queue
+	mu      sync.Mutex // guards results
 	results []Result
-	queue   commitQueue
 	// lockMu serialises changes to Lock and its saves.
 	lockMu sync.Mutex
+	// lockWrites and lockTime count the lock saves of this apply.
+	lockWrites int
+	lockTime   time.Duration
+	// placed are artifacts in place whose entries the next lock write
+	// records; recordErr is the last failure to write them.
+	placed    []*commitReq
+	recordErr error
 	// snapshot hashes the configuration tree when the builds start.
 	snapshot string
+}
+
+// LockStats reports how many times this apply wrote the lock and how
+// long that took in total (benchmarks; batching keeps both small).
+func (a *Applier) LockStats() (int, time.Duration) {
+	a.lockMu.Lock()
+	defer a.lockMu.Unlock()
+	return a.lockWrites, a.lockTime
+}
+
+// saveLock writes the lock; the caller holds lockMu.
+func (a *Applier) saveLock() error {
+	start := time.Now()
+	err := a.Lock.Save(a.LockPath)
+	a.lockWrites++
+	a.lockTime += time.Since(start)
+	return err
 }
 
 // Result is the outcome of one action.
@@ -74,7 +97,7 @@ var ErrBuildsFailed = errors.New("some builds failed")
 // Apply carries out p. The plan's pin is saved first; removals and
 // builds follow. It returns the results of every action.
 func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result, error) {
-	if err := a.savePin(p.Pin); err != nil {
+	if err := a.savePin(p.Pin, p.Builder); err != nil {
 		return nil, err
 	}
 	pruned, err := a.removeStale(ctx, p, o.Prune)
@@ -116,6 +139,9 @@ func (a *Applier) outcome(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if a.recordErr != nil {
+		return fmt.Errorf("recording built artifacts in %s: %w", lockfile.FileName, a.recordErr)
+	}
 	for _, r := range a.results {
 		if r.Err != nil {
 			return ErrBuildsFailed
@@ -124,14 +150,27 @@ func (a *Applier) outcome(ctx context.Context) error {
 	return nil
 }
 
-func (a *Applier) savePin(p lockfile.Pin) error {
+// savePin records the nixpkgs pin and the builder image before any build.
+func (a *Applier) savePin(p lockfile.Pin, b lockfile.Builder) error {
 	a.lockMu.Lock()
 	defer a.lockMu.Unlock()
-	if old, ok := a.Lock.Pin(); ok && old == p {
+	changed := false
+	if old, ok := a.Lock.Pin(); !ok || old != p {
+		a.Lock.SetPin(p)
+		changed = true
+	}
+	// The builder's ID is content: a second name for the same image
+	// leaves the record alone.
+	if b.ID != "" {
+		if old, ok := a.Lock.Builder(); !ok || old.ID != b.ID {
+			a.Lock.SetBuilder(b)
+			changed = true
+		}
+	}
+	if !changed {
 		return nil
 	}
-	a.Lock.SetPin(p)
-	return a.Lock.Save(a.LockPath)
+	return a.saveLock()
 }
 
 // removeStale forgets variants no longer configured, in one lock write;
@@ -149,7 +188,7 @@ func (a *Applier) removeStale(ctx context.Context, p *plan.Plan, prune bool) (ma
 		for _, act := range removed {
 			a.Lock.RemoveVariant(act.Variant)
 		}
-		err := a.Lock.Save(a.LockPath)
+		err := a.saveLock()
 		a.lockMu.Unlock()
 		if err != nil {
 			return nil, err
@@ -194,7 +233,7 @@ func (a *Applier) fetchNixpkgs(ctx context.Context, runID string, p lockfile.Pin
 		Name:    containerName("init", runID),
 		Image:   a.Cfg.Runtime.Image,
 		Command: []string{"/bin/sh", "-c", script},
-		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
+		Env:     map[string]string{"XDG_CACHE_HOME": fetchCacheDir, "TERM": "dumb"},
 		Volumes: []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
 		Labels:  Labels(a.Cfg.Dir, "_init", runID),
 	}
@@ -260,24 +299,45 @@ func a2s(s, alt string) string {
 	return s
 }
 
+// runBuilds runs the builds, at most o.Parallelism at once, and commits
+// their artifacts in batches from one committer goroutine, so no build
+// slot waits for a lock write. A build is reported done when its
+// artifact is staged and verified; the committer puts it in place and
+// the lock records it with the next batch, at the latest when runBuilds
+// returns (its Result then carries any failure to do so).
 func (a *Applier) runBuilds(ctx context.Context, nixpkgs string, builds []plan.Action, o Options) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, o.Parallelism))
+	commits := make(chan *commitReq, len(builds))
+	committed := make(chan struct{})
+	go a.commitLoop(gctx, commits, committed)
 	for _, act := range builds {
 		g.Go(func() error {
 			if gctx.Err() != nil {
 				a.record(Result{Variant: act.Variant, Kind: act.Kind, Err: gctx.Err()})
 				return nil
 			}
-			r := a.build(gctx, nixpkgs, act, o)
-			a.record(r)
-			if r.Err != nil && o.Abort {
-				return r.Err
+			r, req := a.build(gctx, nixpkgs, act, o)
+			r.Built = r.Err == nil
+			emit(o, doneEvent(r))
+			if req == nil {
+				a.record(r)
+				if r.Err != nil && o.Abort {
+					return r.Err
+				}
+				return nil
 			}
+			req.done = func(err error) {
+				r.Err, r.Built = err, err == nil
+				a.record(r)
+			}
+			commits <- req
 			return nil
 		})
 	}
 	_ = g.Wait()
+	close(commits)
+	<-committed
 }
 
 func (a *Applier) record(r Result) {

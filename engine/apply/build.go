@@ -16,59 +16,58 @@ import (
 	"github.com/isoforge/isoforge/spec"
 )
 
-// build runs one variant's builder and commits its artifact.
-func (a *Applier) build(ctx context.Context, nixpkgs string, act plan.Action, o Options) Result {
+// build runs one variant's builder and stages its artifact. It returns
+// the commit to queue, or nil with r.Err set when the build failed.
+func (a *Applier) build(ctx context.Context, nixpkgs string, act plan.Action, o Options) (Result, *commitReq) {
 	start := time.Now()
 	r := Result{Variant: act.Variant, Kind: act.Kind, Artifact: act.Artifact, LogPath: workspace.LogPath(a.Cfg.Dir, act.Variant)}
 	emit(o, Event{Type: EventStart, Variant: act.Variant, Reasons: act.Reasons})
-	err := a.runBuild(ctx, nixpkgs, act, o, &r)
+	req, err := a.runBuild(ctx, nixpkgs, act, o, &r)
 	r.Duration = time.Since(start)
 	r.Err = err
-	r.Built = err == nil
-	emit(o, doneEvent(r))
-	return r
+	return r, req
 }
 
-func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action, o Options, r *Result) error {
+func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action, o Options, r *Result) (*commitReq, error) {
 	work := workspace.WorkDir(a.Cfg.Dir, act.Variant)
 	defer os.RemoveAll(work)
 	if err := prepareWork(work, act.Module.Text); err != nil {
-		return err
+		return nil, err
 	}
 	log, err := newBuildLog(r.LogPath, act.Variant, o, newLogMapper(a.Cfg.Dir, act))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer log.Close()
 	cs, err := a.containerSpec(nixpkgs, act, work, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	code, err := a.Runtime.Run(ctx, cs, log.Line)
 	if err != nil {
-		return runError(ctx, act, err)
+		return nil, runError(ctx, act, err)
 	}
 	if code != 0 {
-		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary(), Hint: log.Hint()}
+		return nil, &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary(), Hint: log.Hint()}
 	}
 	if err := a.checkSnapshot(ctx, act.Variant); err != nil {
-		return err
+		return nil, err
 	}
 	src, err := findArtifact(filepath.Join(work, "artifact"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dst := a.artifactFile(act.Artifact)
 	c, err := stageArtifact(src, dst)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if ctx.Err() != nil {
 		os.Remove(c.tmp)
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	r.SHA256, r.Size = c.sha256, c.size
-	return a.commit(act, c, dst)
+	return &commitReq{act: act, c: c, dst: dst}, nil
 }
 
 // artifactFile is the file behind a slash path relative to the config dir.

@@ -223,7 +223,7 @@ func TestHashIgnoresCheckoutLocation(t *testing.T) {
 		writeFiles(t, dir, map[string]string{"isos.hcl": baseConfig, "modules/net.nix": "{ }"})
 		cfg := loadConfig(t, dir)
 		v, _ := cfg.Variant("site-ams")
-		_, res, err := plan.Inputs(cfg, v, pin)
+		_, res, err := plan.Inputs(cfg, v, pin, plan.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
