@@ -96,6 +96,8 @@ type Variant struct {
 	// Wifi is a network to join at boot, or nil.
 	Wifi *Wifi
 	Nix  string
+	// Test is the variant's test block, or nil.
+	Test *Test
 	// NixSource maps lines of Nix back into the configuration file.
 	NixSource SourceMap
 	// DeclRange is the variant block's header, for diagnostics.
