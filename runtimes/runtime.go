@@ -71,7 +71,9 @@ type ContainerSpec struct {
 	Binds      []Bind
 	Volumes    []VolumeMount
 	Devices    []string
-	Labels     map[string]string
+	// Ports publishes container TCP ports on the engine's host.
+	Ports  []Port
+	Labels map[string]string
 	// MemoryBytes limits memory when non-zero.
 	MemoryBytes int64
 }
@@ -81,6 +83,14 @@ type Bind struct {
 	Source   string
 	Target   string
 	ReadOnly bool
+}
+
+// Port publishes a container's TCP port on HostIP:HostPort of the
+// engine's host (isoforge test reaches a VM's sshd through one).
+type Port struct {
+	HostIP        string
+	HostPort      uint16
+	ContainerPort uint16
 }
 
 // VolumeMount mounts a named volume.
