@@ -26,6 +26,9 @@ type Test struct {
 	// ExpectPackages checks that each package's program is on PATH.
 	ExpectPackages bool
 	Commands       []string
+	// Accel is "auto" (KVM when the builder has /dev/kvm, else TCG with a
+	// warning and twice the boot timeout), "kvm" or "tcg".
+	Accel string
 }
 
 // Defaults of the test block, as docs/testing.md lists them.
@@ -44,18 +47,22 @@ var testType = cty.ObjectWithOptionalAttrs(map[string]cty.Type{
 	"expect_hostname":      cty.Bool,
 	"expect_packages":      cty.Bool,
 	"commands":             cty.List(cty.String),
-}, []string{"ssh_private_key_file", "user", "boot_timeout", "memory_mib", "expect_hostname", "expect_packages", "commands"})
+	"accel":                cty.String,
+}, []string{"accel", "ssh_private_key_file", "user", "boot_timeout", "memory_mib", "expect_hostname", "expect_packages", "commands"})
 
 // testAttribute is the table entry of the test block. Its Input is empty:
 // the fingerprint and plan reasons leave it out.
 var testAttribute = Attribute{Name: "test", Type: testType, Default: "none (isoforge test skips the variant)",
 	Option: "isoforge test only: how the artifact is booted and checked; not hashed",
-	Doc:    "A block: ssh_private_key_file, user, boot_timeout, memory_mib, expect_hostname, expect_packages, commands (see docs/testing.md).",
+	Doc:    "A block: ssh_private_key_file, user, boot_timeout, memory_mib, expect_hostname, expect_packages, commands, accel (see docs/testing.md).",
 	set:    setTest, text: func(*Variant) string { return "" }}
 
 func setTest(v *Variant, x cty.Value) {
 	t := &Test{User: DefaultTestUser, BootTimeout: DefaultBootTimeout, MemoryMiB: DefaultTestMemoryMiB,
-		ExpectHostname: true, ExpectPackages: true}
+		ExpectHostname: true, ExpectPackages: true, Accel: "auto"}
+	if s := x.GetAttr("accel"); !s.IsNull() {
+		t.Accel = s.AsString()
+	}
 	if s := x.GetAttr("ssh_private_key_file"); !s.IsNull() {
 		t.KeyFile = s.AsString()
 	}
@@ -96,6 +103,10 @@ func (c *checker) checkTest(v *Variant) {
 	if t.MemoryMiB < 256 || t.MemoryMiB > 1<<20 {
 		c.errorf(c.rangeOf("test"), "Invalid memory_mib",
 			"memory_mib is the test VM's memory in MiB: a whole number from 256 to 1048576.")
+	}
+	if !contains([]string{"auto", "kvm", "tcg"}, t.Accel) {
+		c.errorf(c.rangeOf("test"), "Invalid accel",
+			"accel %q is not an accelerator: use auto (KVM when the builder has /dev/kvm), kvm or tcg (emulation, slow).", t.Accel)
 	}
 	if t.KeyFile == "" {
 		return

@@ -60,6 +60,7 @@ Flags take one dash or two: -check and --check are the same.`,
 		newLockCmd(s, g),
 		newCleanCmd(s, g),
 		newDoctorCmd(s, g),
+		newTestCmd(s, g),
 	)
 	return root
 }
