@@ -1,12 +1,17 @@
 package spec
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"golang.org/x/crypto/ssh"
 )
 
 // Test is a variant's `test { ... }` block: how `isoforge test` boots
@@ -118,6 +123,48 @@ func (c *checker) checkTest(v *Variant) {
 		return
 	}
 	t.KeyFile = clean
+	c.checkTestKey(v)
+}
+
+// checkTestKey reads the test key (inside the configuration directory
+// only): an error when it is no usable private key, a warning when its
+// public half is not among ssh_authorized_keys (a module or the nix body
+// may still authorize it). Neither quotes the key.
+func (c *checker) checkTestKey(v *Variant) {
+	root, err := os.OpenRoot(c.dir)
+	if err != nil {
+		return
+	}
+	defer root.Close()
+	b, err := root.ReadFile(filepath.FromSlash(v.Test.KeyFile))
+	if err != nil {
+		c.errorf(c.rangeOf("test"), "Unreadable test key",
+			"ssh_private_key_file %q cannot be read (%v); isoforge test logs in with it.", v.Test.KeyFile, errors.Unwrap(err))
+		return
+	}
+	signer, err := ssh.ParsePrivateKey(b)
+	var pass *ssh.PassphraseMissingError
+	switch {
+	case errors.As(err, &pass):
+		c.errorf(c.rangeOf("test"), "Test key has a passphrase",
+			"ssh_private_key_file %q is protected by a passphrase; isoforge test needs a key without one (a throwaway key for tests).", v.Test.KeyFile)
+		return
+	case err != nil:
+		c.errorf(c.rangeOf("test"), "Invalid test key",
+			"ssh_private_key_file %q is not an OpenSSH private key (as written by ssh-keygen).", v.Test.KeyFile)
+		return
+	}
+	pub := signer.PublicKey().Marshal()
+	for _, k := range v.SSHKeys {
+		if pk, _, _, _, err := ssh.ParseAuthorizedKey([]byte(k)); err == nil && bytes.Equal(pk.Marshal(), pub) {
+			return
+		}
+	}
+	c.diags = append(c.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning, Summary: "Test key not authorized", Subject: c.rangeOf("test"),
+		Detail: fmt.Sprintf("The public half of ssh_private_key_file (%s) is not among variant %q's ssh_authorized_keys, so isoforge test can only log in if a module or the nix body authorizes it.",
+			ssh.FingerprintSHA256(signer.PublicKey()), v.Name),
+	})
 }
 
 // blockObject evaluates a block's attributes as one object value, so a
