@@ -56,19 +56,21 @@ func runTest(cmd *cobra.Command, s *streams, g *globals, tf *testFlags, globs []
 	if err != nil {
 		return &exitError{code: exitError1, err: err}
 	}
-	rt, err := tf.rt.open(ctx, ws.Cfg)
-	if err != nil {
-		return err
-	}
-	defer rt.Close()
 	view := newTestView(s, tf.asJSON)
 	parallelism := tf.parallelism
 	if parallelism <= 0 {
 		parallelism = ws.Cfg.Runtime.Parallelism
 	}
 	start := time.Now()
-	results := runTests(ctx, ws, rt, targets, parallelism, view.Event)
-	results = append(missing, results...)
+	results := missing
+	if len(targets) > 0 {
+		rt, err := tf.rt.open(ctx, ws.Cfg)
+		if err != nil {
+			return err
+		}
+		defer rt.Close()
+		results = append(results, runTests(ctx, ws, rt, targets, parallelism, view.Event)...)
+	}
 	recordTests(ws, results, start)
 	return testExit(ctx, view.Summary(results, time.Since(start)))
 }

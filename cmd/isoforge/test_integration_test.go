@@ -99,16 +99,15 @@ func testEvents(t testing.TB, stdout string) (map[string]testEvent, testEvent) {
 	return byVariant, sum
 }
 
-func TestTestBootsTheFleet(t *testing.T) {
+// TestApplyTestBootsTheFleet: apply -test boots every freshly built ISO
+// and keeps only those that pass; isoforge test then tests one variant.
+func TestApplyTestBootsTheFleet(t *testing.T) {
 	for _, e := range runtimetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			dir, fp := testFleet(t)
-			if r := isoforge(t, e, dir, "apply", "-json"); r.code != 0 {
-				t.Fatalf("apply: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
-			}
-			r := isoforge(t, e, dir, "test", "-json")
+			r := isoforge(t, e, dir, "apply", "-test", "-json")
 			if r.code != 1 {
-				t.Fatalf("test: exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
+				t.Fatalf("apply -test: exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
 			got, sum := testEvents(t, r.stdout)
 			for _, v := range []string{"rescue", "site-ams"} {
@@ -126,6 +125,10 @@ func TestTestBootsTheFleet(t *testing.T) {
 				if got[v].Result != "failed" || !strings.Contains(got[v].Error, want) {
 					t.Errorf("%s: %+v, want failed with %q", v, got[v], want)
 				}
+				// A failed test keeps no artifact, as a failed build.
+				if _, err := os.Stat(filepath.Join(dir, "out", v+".iso")); err == nil {
+					t.Errorf("%s failed its test but out/%s.iso exists", v, v)
+				}
 			}
 			if sum.Passed != 2 || sum.Failed != 3 || sum.Skipped != 0 || sum.Total <= 0 {
 				t.Errorf("summary %+v, want 2 passed, 3 failed", sum)
@@ -134,13 +137,50 @@ func TestTestBootsTheFleet(t *testing.T) {
 			if err != nil || !strings.Contains(string(log), "installer-nyc login: root (automatic login)") {
 				t.Errorf("site-nyc's serial log lacks the login banner: %v\n%s", err, log)
 			}
+			checkManifestTested(t, dir, map[string]string{"rescue": "passed", "site-ams": "passed"})
 			for _, p := range []string{filepath.Join("out", "manifest.json"), "isos.lock.hcl", filepath.Join(".isoforge", "logs", "site-nyc.test.log")} {
 				b, _ := os.ReadFile(filepath.Join(dir, p))
-				if strings.Contains(string(b), "PRIVATE KEY") {
-					t.Errorf("%s holds the private key", p)
+				if strings.Contains(string(b), "PRIVATE KEY") || strings.Contains(r.stdout+r.stderr, "PRIVATE KEY") {
+					t.Errorf("%s or the output holds the private key", p)
 				}
+			}
+
+			r = isoforge(t, e, dir, "test", "-json", "resc*")
+			got, sum = testEvents(t, r.stdout)
+			if r.code != 0 || got["rescue"].Result != "passed" || sum.Passed != 1 || sum.Failed+sum.Skipped != 0 {
+				t.Errorf("test resc*: exit %d, %+v\n%s\n%s", r.code, sum, r.stdout, r.stderr)
 			}
 			assertNoContainers(t, e, dir)
 		})
+	}
+}
+
+func checkManifestTested(t testing.TB, dir string, want map[string]string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "out", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Variants []struct {
+			Name       string `json:"name"`
+			TestedAt   string `json:"tested_at"`
+			TestResult string `json:"test_result"`
+		} `json:"variants"`
+	}
+	json.Unmarshal(b, &m)
+	got := map[string]string{}
+	for _, v := range m.Variants {
+		if v.TestedAt != "" {
+			got[v.Name] = v.TestResult
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("manifest.json records tests %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("manifest.json records tests %v, want %v", got, want)
+		}
 	}
 }

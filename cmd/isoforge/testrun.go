@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/vmtest"
 	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
+	"github.com/isoforge/isoforge/spec"
 )
 
 // runTests boots the targets on rt; a missing builder image fails them
@@ -47,4 +50,53 @@ func recordTests(ws *workspace.Workspace, results []vmtest.Result, at time.Time)
 		rs = append(rs, apply.TestRecord{Variant: r.Variant, Result: r.Outcome, At: at})
 	}
 	_ = apply.RecordTests(ws.Cfg, rs)
+}
+
+// applyTests runs apply -test: each built artifact is tested where it is
+// staged, and the results are summed up after the apply's own summary.
+type applyTests struct {
+	ws     *workspace.Workspace
+	tester *vmtest.Tester
+	view   testView
+	start  time.Time
+
+	mu      sync.Mutex
+	results []vmtest.Result
+}
+
+func newApplyTests(s *streams, ws *workspace.Workspace, rt runtimes.Runtime, av applyView, asJSON bool) *applyTests {
+	at := &applyTests{ws: ws, view: newTestView(s, asJSON), start: time.Now()}
+	events := func(e vmtest.Event) {
+		if asJSON {
+			at.view.Event(e)
+			return
+		}
+		av.Event(apply.Event{Type: apply.EventLog, Variant: e.Variant, Line: "test: " + testEventLine(e)})
+	}
+	at.tester = &vmtest.Tester{Runtime: rt, Image: ws.Cfg.Runtime.Image, Dir: ws.Cfg.Dir, RunID: newRunID(), KVM: hasKVM(), Events: events}
+	return at
+}
+
+func (at *applyTests) test(ctx context.Context, v spec.Variant, artifact string) error {
+	r := at.tester.Test(ctx, vmtest.Target{Variant: v, Artifact: artifact})
+	at.mu.Lock()
+	at.results = append(at.results, r)
+	at.mu.Unlock()
+	if r.Outcome == vmtest.Failed {
+		return fmt.Errorf("test failed: %w", r.Err)
+	}
+	return nil
+}
+
+// finish records the passed tests (failed ones kept no artifact) and
+// prints the test summary.
+func (at *applyTests) finish() {
+	var passed []vmtest.Result
+	for _, r := range at.results {
+		if r.Outcome == vmtest.Passed {
+			passed = append(passed, r)
+		}
+	}
+	recordTests(at.ws, passed, at.start)
+	at.view.Summary(at.results, time.Since(at.start))
 }

@@ -71,6 +71,12 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 	if err != nil {
 		return err
 	}
+	if o.Test != nil && ctx.Err() == nil {
+		if err := o.Test(ctx, act.Spec, c.tmp); err != nil {
+			os.Remove(c.tmp)
+			return err
+		}
+	}
 	if ctx.Err() != nil {
 		os.Remove(c.tmp)
 		return ctx.Err()
