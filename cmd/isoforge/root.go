@@ -61,6 +61,7 @@ Flags take one dash or two: -check and --check are the same.`,
 		newCleanCmd(s, g),
 		newDoctorCmd(s, g),
 		newTestCmd(s, g),
+		newRunCmd(s, g),
 	)
 	return root
 }

@@ -21,6 +21,8 @@ const (
 	// guestSSHPort is where QEMU's user-mode network forwards to the
 	// VM's port 22, inside the container; the engine publishes it.
 	guestSSHPort = 2222
+	// guestSerialPort serves the serial console of isoforge run.
+	guestSerialPort = 2223
 	// ovmf is Debian's OVMF firmware (package ovmf) in the builder image.
 	ovmf = "/usr/share/ovmf/OVMF.fd"
 )
@@ -34,6 +36,9 @@ type Machine struct {
 	EFI       bool
 	Accel     string
 	MemoryMiB int
+	// Serial is QEMU's -serial backend: "stdio" (the container's output)
+	// when empty.
+	Serial string
 }
 
 // bootArgs says how QEMU boots an artifact of a format, or why it cannot.
@@ -60,10 +65,14 @@ func (m Machine) Command(f spec.Format) ([]string, string) {
 	if skip != "" {
 		return nil, skip
 	}
+	serial := m.Serial
+	if serial == "" {
+		serial = "stdio"
+	}
 	args := []string{
 		"qemu-system-x86_64", "-machine", "pc", "-accel", m.Accel,
 		"-m", strconv.Itoa(m.MemoryMiB), "-smp", "1",
-		"-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+		"-display", "none", "-serial", serial, "-monitor", "none", "-no-reboot",
 		"-nic", fmt.Sprintf("user,model=e1000,hostfwd=tcp::%d-:22", guestSSHPort),
 	}
 	if m.EFI {

@@ -131,13 +131,7 @@ func (t *Tester) test(ctx context.Context, tg Target) Result {
 	if v.Test == nil {
 		return skipped("no test block")
 	}
-	if v.System != "x86_64-linux" {
-		return skipped("%s images do not boot in qemu-system-x86_64", v.System)
-	}
-	f, _ := spec.LookupFormat(v.Format)
-	m := Machine{File: filepath.Base(tg.Artifact), Product: f.Product, EFI: strings.Contains(f.Name, "efi"),
-		Accel: t.accel(v.Test.Accel), MemoryMiB: v.Test.MemoryMiB}
-	cmd, skip := m.Command(f)
+	m, skip := t.machine(v, tg.Artifact, v.Test.Accel, v.Test.MemoryMiB)
 	if skip != "" {
 		return skipped("%s", skip)
 	}
@@ -145,7 +139,7 @@ func (t *Tester) test(ctx context.Context, tg Target) Result {
 	if err != nil {
 		return Result{Err: err}
 	}
-	port, err := freePort()
+	cs, port, err := t.Container(v, tg.Artifact, m)
 	if err != nil {
 		return Result{Err: err}
 	}
@@ -154,7 +148,43 @@ func (t *Tester) test(ctx context.Context, tg Target) Result {
 		timeout *= 2
 		t.emit(v.Name, "warning", fmt.Sprintf("no /dev/kvm on the builder: emulating with TCG (slow); waiting up to %s for ssh", duration(timeout)))
 	}
-	return t.boot(ctx, v, t.container(v.Name, cmd, tg.Artifact, port, m.Accel == AccelKVM), port, signer, timeout, m.Accel)
+	return t.boot(ctx, v, cs, port, signer, timeout, m.Accel)
+}
+
+// machine describes the VM for a variant's artifact, or why it cannot boot.
+func (t *Tester) machine(v spec.Variant, artifact, accel string, memMiB int) (Machine, string) {
+	if v.System != "x86_64-linux" {
+		return Machine{}, v.System + " images do not boot in qemu-system-x86_64"
+	}
+	f, _ := spec.LookupFormat(v.Format)
+	m := Machine{File: filepath.Base(artifact), Product: f.Product, EFI: strings.Contains(f.Name, "efi"),
+		Accel: t.accel(accel), MemoryMiB: memMiB}
+	if _, skip := m.Command(f); skip != "" {
+		return m, skip
+	}
+	return m, ""
+}
+
+// Interactive is the VM of isoforge run: the serial console on a TCP
+// port and sshd on another, both published on the engine host's loopback.
+func (t *Tester) Interactive(v spec.Variant, artifact string) (cs runtimes.ContainerSpec, sshPort, serialPort int, m Machine, err error) {
+	accel, mem := "auto", spec.DefaultTestMemoryMiB
+	if v.Test != nil {
+		accel, mem = v.Test.Accel, v.Test.MemoryMiB
+	}
+	m, skip := t.machine(v, artifact, accel, mem)
+	if skip != "" {
+		return cs, 0, 0, m, errors.New(skip)
+	}
+	// wait=on: the VM starts only once isoforge is attached, so the
+	// console shows the boot from its first line.
+	m.Serial = fmt.Sprintf("tcp::%d,server=on,wait=on", guestSerialPort)
+	if serialPort, err = freePort(); err != nil {
+		return cs, 0, 0, m, err
+	}
+	cs, sshPort, err = t.Container(v, artifact, m)
+	cs.Ports = append(cs.Ports, runtimes.Port{HostIP: "127.0.0.1", HostPort: uint16(serialPort), ContainerPort: guestSerialPort})
+	return cs, sshPort, serialPort, m, err
 }
 
 func (t *Tester) accel(want string) string {
@@ -167,19 +197,28 @@ func (t *Tester) accel(want string) string {
 	return want
 }
 
-func (t *Tester) container(variant string, cmd []string, artifact string, port int, kvm bool) runtimes.ContainerSpec {
+// Container is the QEMU container for m: the artifact mounted read-only,
+// /dev/kvm only for KVM, the VM's sshd published on a free port of the
+// engine host's loopback (returned).
+func (t *Tester) Container(v spec.Variant, artifact string, m Machine) (runtimes.ContainerSpec, int, error) {
+	f, _ := spec.LookupFormat(v.Format)
+	cmd, _ := m.Command(f)
+	port, err := freePort()
+	if err != nil {
+		return runtimes.ContainerSpec{}, 0, err
+	}
 	cs := runtimes.ContainerSpec{
-		Name:    "isoforge-test-" + variant + "-" + t.RunID,
+		Name:    "isoforge-vm-" + v.Name + "-" + t.RunID,
 		Image:   t.Image,
 		Command: cmd,
 		Binds:   []runtimes.Bind{{Source: artifact, Target: imageDir + "/" + filepath.Base(artifact), ReadOnly: true}},
 		Ports:   []runtimes.Port{{HostIP: "127.0.0.1", HostPort: uint16(port), ContainerPort: guestSSHPort}},
-		Labels:  apply.Labels(t.Dir, variant, t.RunID),
+		Labels:  apply.Labels(t.Dir, v.Name, t.RunID),
 	}
-	if kvm {
+	if m.Accel == AccelKVM {
 		cs.Devices = []string{"/dev/kvm"}
 	}
-	return cs
+	return cs, port, nil
 }
 
 // boot runs the VM until the checks are done, then stops and removes it.
