@@ -14,7 +14,16 @@ const (
 	LabelVariant = "io.isoforge.variant"
 	LabelRun     = "io.isoforge.run"
 	LabelConfig  = "io.isoforge.config"
+	// LabelVolume marks the store volumes isoforge created. runtime.nix_volume
+	// may only name such a volume: mounting another application's volume
+	// read-write at /nix would hand its data to every build.
+	LabelVolume = "io.isoforge.volume"
 )
+
+// DefaultPidsLimit caps the processes of a builder when its spec sets no
+// limit: a fork bomb in a nix body stops there instead of at the host's.
+// nix-build with its default settings stays far below it.
+const DefaultPidsLimit = 4096
 
 // Runtime is what the engine needs from a container engine.
 type Runtime interface {
@@ -59,6 +68,7 @@ type Info struct {
 type VolumeInfo struct {
 	Exists     bool
 	Mountpoint string
+	Labels     map[string]string
 }
 
 // ContainerSpec is one build container.
@@ -76,6 +86,18 @@ type ContainerSpec struct {
 	Labels map[string]string
 	// MemoryBytes limits memory when non-zero.
 	MemoryBytes int64
+	// PidsLimit caps the container's processes; 0 means DefaultPidsLimit.
+	// Every adapter also sets no-new-privileges on every container: no
+	// builder may gain privileges through setuid programs in its image.
+	PidsLimit int64
+}
+
+// Pids is the effective process limit of a spec.
+func (cs ContainerSpec) Pids() int64 {
+	if cs.PidsLimit > 0 {
+		return cs.PidsLimit
+	}
+	return DefaultPidsLimit
 }
 
 // Bind mounts a host path into the container.

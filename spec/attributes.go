@@ -85,6 +85,9 @@ var Attributes = []Attribute{
 			// The raw key, never the passphrase: the lock is committed.
 			return v.Wifi.SSID + "\n" + v.Wifi.RawKey
 		}},
+	listAttr("extra_inputs", "nothing: the files are hashed into the inputs",
+		"Globs of files the Nix reads in ways isoforge cannot follow (a path built at evaluation time), such as \"files/**\".",
+		func(v *Variant) *[]string { return &v.ExtraInputs }),
 	strAttr("nix", "a module of its own in imports", "NixOS option definitions, pasted into a module function that sees config, lib, pkgs, modulesPath and src.",
 		func(v *Variant) *string { return &v.Nix }),
 	testAttribute,

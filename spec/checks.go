@@ -61,12 +61,12 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 	}
 	if _, ok := LookupFormat(v.Format); !ok {
 		c.errorf(c.rangeOf("format"), "Unknown format",
-			"%q is not a format.%s Valid formats: %s.", v.Format, didYouMean(v.Format, FormatNames()), strings.Join(FormatNames(), ", "))
+			"%s is not a format.%s Valid formats: %s.", c.show("format", v.Format), didYouMean(v.Format, FormatNames()), strings.Join(FormatNames(), ", "))
 	}
 	c.checkRelease(v.Format)
 	if !contains(Systems, v.System) {
 		c.errorf(c.rangeOf("system"), "Unknown system",
-			"%q is not a supported system.%s Use one of: %s.", v.System, didYouMean(v.System, Systems), strings.Join(Systems, ", "))
+			"%s is not a supported system.%s Use one of: %s.", c.show("system", v.System), didYouMean(v.System, Systems), strings.Join(Systems, ", "))
 	}
 	c.checkPattern("hostname", v.Hostname, hostnameRe, "Invalid hostname",
 		"a hostname is one DNS label: up to 63 letters, digits and '-', not starting or ending with '-'")
@@ -77,6 +77,8 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 		"an ISO volume label (isoImage.volumeID) has at most 32 characters: letters, digits, '_', '.' and '-'")
 	c.checkPattern("file_name", v.FileName, fileNameRe, "Invalid file name",
 		"file_name is a plain file name in the output directory, such as \"installer.iso\", without '/'")
+	c.checkReservedName(v.FileName)
+	c.checkControlChars(v)
 	c.checkSSHKeys(v.SSHKeys)
 	c.checkPackages(v.Packages)
 	v.Modules = c.checkModules(v.Modules)
@@ -105,7 +107,7 @@ func (c *checker) checkPattern(name, val string, re *regexp.Regexp, summary, how
 	if !c.has(name) || re.MatchString(val) {
 		return
 	}
-	c.errorf(c.rangeOf(name), summary, "%q is not valid: %s.", val, how)
+	c.errorf(c.rangeOf(name), summary, "%s is not valid: %s.", c.show(name, val), how)
 }
 
 func (c *checker) checkSSHKeys(keys []string) {
@@ -123,8 +125,8 @@ func (c *checker) checkSSHKeys(keys []string) {
 		}
 		if _, _, _, _, err := ssh.ParseAuthorizedKey([]byte(trimmed)); err != nil {
 			c.errorf(c.rangeOf("ssh_authorized_keys"), "Invalid SSH public key",
-				"Key %d (%q) is not an OpenSSH public key: %s. Expected a line such as \"ssh-ed25519 AAAA... user@host\".",
-				i+1, abbreviate(trimmed, 40), err)
+				"Key %d (%s) is not an OpenSSH public key: %s. Expected a line such as \"ssh-ed25519 AAAA... user@host\".",
+				i+1, c.show("ssh_authorized_keys", abbreviate(trimmed, 40)), err)
 		}
 	}
 }
@@ -136,8 +138,8 @@ func (c *checker) checkPackages(pkgs []string) {
 				continue
 			}
 			c.errorf(c.rangeOf("packages"), "Invalid package attribute path",
-				"%q is not a nixpkgs attribute path such as \"htop\" or \"python3Packages.requests\": segment %q must start with a letter or '_' and hold only letters, digits, '_', '\\'' and '-'.",
-				abbreviate(p, 60), abbreviate(seg, 40))
+				"%s is not a nixpkgs attribute path such as \"htop\" or \"python3Packages.requests\": segment %s must start with a letter or '_' and hold only letters, digits, '_', '\\'' and '-'.",
+				c.show("packages", abbreviate(p, 60)), c.show("packages", abbreviate(seg, 40)))
 			break
 		}
 	}
@@ -151,16 +153,16 @@ func (c *checker) checkModules(mods []string) []string {
 		clean := path.Clean(filepath.ToSlash(m))
 		if filepath.IsAbs(m) || escapes(clean) {
 			c.errorf(c.rangeOf("modules"), "Module path outside the configuration",
-				"%q leaves the directory of isos.hcl. Builds only see that directory (mounted read-only), so move the module inside it.", m)
+				"%s leaves the directory of isos.hcl. Builds only see that directory (mounted read-only), so move the module inside it.", c.show("modules", m))
 			continue
 		}
 		st, err := os.Stat(filepath.Join(c.dir, filepath.FromSlash(clean)))
 		switch {
 		case err != nil:
 			c.errorf(c.rangeOf("modules"), "Module file not found",
-				"%q does not exist (module paths are relative to the directory of isos.hcl).", m)
+				"%s does not exist (module paths are relative to the directory of isos.hcl).", c.show("modules", m))
 		case st.IsDir() && !fileExists(filepath.Join(c.dir, clean, "default.nix")):
-			c.errorf(c.rangeOf("modules"), "Module directory without default.nix", "%q is a directory without default.nix.", m)
+			c.errorf(c.rangeOf("modules"), "Module directory without default.nix", "%s is a directory without default.nix.", c.show("modules", m))
 		}
 		out = append(out, clean)
 	}
@@ -171,7 +173,7 @@ func (c *checker) checkKernelParams(params []string) {
 	for _, p := range params {
 		if p == "" || strings.ContainsAny(p, " \t\r\n\x00") {
 			c.errorf(c.rangeOf("kernel_params"), "Invalid kernel parameter",
-				"%q must be one non-empty parameter without white space, such as \"console=ttyS0,115200\".", abbreviate(p, 40))
+				"%s must be one non-empty parameter without white space, such as \"console=ttyS0,115200\".", c.show("kernel_params", abbreviate(p, 40)))
 		}
 	}
 }

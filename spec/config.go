@@ -100,6 +100,13 @@ type Variant struct {
 	Test *Test
 	// NixSource maps lines of Nix back into the configuration file.
 	NixSource SourceMap
+	// ExtraInputs are globs of files the variant's Nix reads in ways
+	// isoforge cannot follow.
+	ExtraInputs []string
+	// Inputs are the regular files the variant's modules, nix body and
+	// extra_inputs reach, as slash paths relative to Config.Dir, sorted:
+	// each is hashed into the variant's fingerprint.
+	Inputs []string
 	// DeclRange is the variant block's header, for diagnostics.
 	DeclRange hcl.Range
 	// Ranges maps attribute names to where their values were written

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"unicode/utf8"
 
@@ -59,19 +58,10 @@ func functions(baseDir string) map[string]function.Function {
 	return fns
 }
 
-func resolve(baseDir, path string) string {
-	if filepath.IsAbs(path) {
-		return path
-	}
-	return filepath.Join(baseDir, path)
-}
-
+// readFile reads a file for the file functions: confined to the
+// configuration directory, a regular file, at most MaxFileBytes.
 func readFile(baseDir, path string) ([]byte, error) {
-	b, err := os.ReadFile(resolve(baseDir, path))
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %q (paths are relative to the directory of isos.hcl): %w", path, err)
-	}
-	return b, nil
+	return readConfined(baseDir, path, MaxFileBytes)
 }
 
 func stringParam(name string) []function.Parameter {
@@ -129,8 +119,11 @@ func fileExistsFunc(baseDir string) function.Function {
 		Params: stringParam("path"),
 		Type:   function.StaticReturnType(cty.Bool),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			st, err := os.Stat(resolve(baseDir, args[0].AsString()))
-			return cty.BoolVal(err == nil && st.Mode().IsRegular()), nil
+			ok, err := statConfined(baseDir, args[0].AsString())
+			if err != nil {
+				return cty.NilVal, err
+			}
+			return cty.BoolVal(ok), nil
 		},
 	})
 }
@@ -155,7 +148,9 @@ var sha256Func = function.New(&function.Spec{
 })
 
 // templateFileFunc renders a file as an HCL template with the given
-// variables, as Terraform's templatefile does.
+// variables, as Terraform's templatefile does. Like Terraform, it refuses
+// to be called from inside a template: a template including itself would
+// recurse until the process dies.
 func templateFileFunc(baseDir string, fns map[string]function.Function) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{
@@ -169,6 +164,9 @@ func templateFileFunc(baseDir string, fns map[string]function.Function) function
 			if err != nil {
 				return cty.NilVal, err
 			}
+			if diags := CheckInputBounds(src, path, SourceTemplate, MaxFileBytes); diags.HasErrors() {
+				return cty.NilVal, diags
+			}
 			expr, diags := hclsyntax.ParseTemplate(src, path, hcl.Pos{Line: 1, Column: 1, Byte: 0})
 			if diags.HasErrors() {
 				return cty.NilVal, diags
@@ -177,7 +175,7 @@ func templateFileFunc(baseDir string, fns map[string]function.Function) function
 			if !vars.Type().IsObjectType() && !vars.Type().IsMapType() {
 				return cty.NilVal, fmt.Errorf("templatefile: vars must be an object or a map")
 			}
-			ctx := &hcl.EvalContext{Variables: vars.AsValueMap(), Functions: fns}
+			ctx := &hcl.EvalContext{Variables: vars.AsValueMap(), Functions: withoutTemplateFile(fns)}
 			val, diags := expr.Value(ctx)
 			if diags.HasErrors() {
 				return cty.NilVal, diags
@@ -185,4 +183,21 @@ func templateFileFunc(baseDir string, fns map[string]function.Function) function
 			return val, nil
 		},
 	})
+}
+
+// withoutTemplateFile is the function table inside a template: the same,
+// except that templatefile fails with a clear message.
+func withoutTemplateFile(fns map[string]function.Function) map[string]function.Function {
+	inner := make(map[string]function.Function, len(fns))
+	for k, f := range fns {
+		inner[k] = f
+	}
+	inner["templatefile"] = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			return cty.NilVal, fmt.Errorf("cannot call templatefile from inside a template: templates may not include other templates or themselves (as in Terraform); pass the rendered text in the vars instead")
+		},
+	})
+	return inner
 }

@@ -90,23 +90,55 @@ func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 		return cfg, diags
 	}
 	d := &decoder{cfg: cfg, blocks: blocks, fnCtx: &hcl.EvalContext{Functions: functions(abs)}, nixpkgsPathOverride: opts.NixpkgsPath,
-		files: l.parser.Files()}
+		files: l.parser.Files(), addSource: func(name string, src []byte) { l.parser.AddFile(name, &hcl.File{Bytes: src}) }}
 	diags = append(diags, d.decode(opts, l.parseVarFile)...)
+	redact(diags, d.secrets)
 	return cfg, diags
 }
 
+// parseVarFile parses a -var-file named on the command line: it may lie
+// anywhere, but is bounded like every input.
 func (l *Loader) parseVarFile(path string) (*hcl.File, hcl.Diagnostics) {
-	if strings.HasSuffix(path, ".json") {
-		return l.parser.ParseJSONFile(path)
+	src, err := readBoundedFile(path, MaxFileBytes)
+	if err != nil {
+		return nil, errorDiag("Cannot read variables file", fmt.Sprintf("%s. Check the -var-file argument.", err))
 	}
-	return l.parser.ParseHCLFile(path)
+	if strings.HasSuffix(path, ".json") {
+		if diags := CheckInputBounds(src, path, SourceJSON, MaxFileBytes); diags.HasErrors() {
+			return nil, diags
+		}
+		return l.parser.ParseJSON(src, path)
+	}
+	if diags := CheckInputBounds(src, path, SourceConfig, MaxFileBytes); diags.HasErrors() {
+		return nil, diags
+	}
+	return l.parser.ParseHCL(src, path)
+}
+
+// parseConfigFile reads one configuration file through the directory's
+// root (a *.isos.hcl symlink cannot point outside it) and parses it once
+// it passed the input bounds.
+func (l *Loader) parseConfigFile(dir, name string) (*hcl.File, hcl.Diagnostics) {
+	filename := filepath.Join(dir, name)
+	src, err := readConfined(dir, name, MaxFileBytes)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError, Summary: "Cannot read configuration file",
+			Subject: &hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos},
+			Detail:  err.Error() + ".",
+		}}
+	}
+	if diags := CheckInputBounds(src, filename, SourceConfig, MaxFileBytes); diags.HasErrors() {
+		return nil, diags
+	}
+	return l.parser.ParseHCL(src, filename)
 }
 
 func (l *Loader) parseAll(dir string, names []string) (map[string][]*hcl.Block, hcl.Diagnostics) {
 	blocks := map[string][]*hcl.Block{}
 	var diags hcl.Diagnostics
 	for _, n := range names {
-		f, pDiags := l.parser.ParseHCLFile(filepath.Join(dir, n))
+		f, pDiags := l.parseConfigFile(dir, n)
 		diags = append(diags, pDiags...)
 		if f == nil || pDiags.HasErrors() {
 			continue
@@ -131,6 +163,11 @@ type decoder struct {
 	// files are the parsed configuration files, whose bytes map nix
 	// bodies back to their lines.
 	files map[string]*hcl.File
+	// secrets are the texts of sensitive values, redacted from diagnostics.
+	secrets []string
+	// addSource registers a module file's bytes so diagnostics in it
+	// print a snippet.
+	addSource func(name string, src []byte)
 }
 
 // source returns the bytes of a parsed configuration file, or nil.
@@ -148,6 +185,8 @@ func (d *decoder) decode(opts Options, parse func(string) (*hcl.File, hcl.Diagno
 	if diags.HasErrors() {
 		return diags
 	}
+	d.secrets = secretTexts(vars, vals)
+	markSensitive(vars, vals)
 	diags = append(diags, checkValidations(vars, vals, d.fnCtx)...)
 	d.ctx = d.fnCtx.NewChild()
 	d.ctx.Variables = map[string]cty.Value{"var": cty.ObjectVal(vals)}
@@ -264,6 +303,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 	diags = append(diags, nDiags...)
 	r := &resolver{defaults: defaults, byName: byName, done: map[string]map[string]field{}, visiting: map[string]bool{}}
 	files := map[string]string{}
+	nix := newNixChecker(d.cfg.Dir, d.cfg.OutputDir, d.addSource)
 	for _, name := range sortedKeys(byName) {
 		inst := byName[name]
 		fields, rDiags := r.resolve(inst)
@@ -275,10 +315,14 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 		if f, ok := fields["nix"]; ok {
 			v.NixSource = newSourceMap(d.cfg.Dir, f.Range, d.source(f.Range.Filename), v.Nix)
 		}
+		if !vDiags.HasErrors() {
+			nix.checkVariant(&v)
+		}
 		diags = append(diags, vDiags...)
 		diags = append(diags, uniqueFileName(files, v, fields)...)
 		d.cfg.Variants = append(d.cfg.Variants, v)
 	}
+	diags = append(diags, nix.diags...)
 	if len(byName) == 0 && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No variants",
 			Detail: "The configuration declares no variant block, so there is nothing to build. Add variant \"NAME\" {}."})

@@ -49,6 +49,7 @@ func decodeNixpkgsBlock(block *hcl.Block, ctx *hcl.EvalContext, dir string) (Nix
 	}
 	if n.Path != "" {
 		n.Path = normalizeLocalPath(dir, n.Path)
+		diags = append(diags, nixpkgsPathInside(n.Path, content.Attributes["path"])...)
 	}
 	return n, diags
 }
@@ -136,4 +137,19 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// nixpkgsPathInside refuses a nixpkgs path from isos.hcl that leaves the
+// configuration directory: the builder mounts it and the fingerprint
+// reads it, so a cloned repository could otherwise expose any directory
+// of the host. A checkout elsewhere is given on the command line
+// (ISOFORGE_NIXPKGS_PATH), which the user controls.
+func nixpkgsPathInside(p string, attr *hcl.Attribute) hcl.Diagnostics {
+	if !escapes(p) {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError, Summary: "nixpkgs path outside the configuration", Subject: attr.Expr.Range().Ptr(),
+		Detail: fmt.Sprintf("%q leaves the directory of isos.hcl, and isoforge reads nothing outside it on a repository's word. Put the checkout inside the directory, or set ISOFORGE_NIXPKGS_PATH.", p),
+	}}
 }

@@ -11,12 +11,25 @@ import (
 )
 
 // evalAs evaluates expr and converts the result to ty, reporting a
-// diagnostic on the expression when it cannot.
+// diagnostic on the expression when it cannot. The result is unmarked.
 func evalAs(expr hcl.Expression, ctx *hcl.EvalContext, ty cty.Type, what string) (cty.Value, hcl.Diagnostics) {
-	val, diags := expr.Value(ctx)
+	val, _, diags := evalMarked(expr, ctx, ty, what)
+	return val, diags
+}
+
+// evalMarked is evalAs that also reports whether the value derives from a
+// sensitive variable, so that checks can redact it.
+func evalMarked(expr hcl.Expression, ctx *hcl.EvalContext, ty cty.Type, what string) (cty.Value, bool, hcl.Diagnostics) {
+	marked, diags := expr.Value(ctx)
 	if diags.HasErrors() {
-		return cty.NilVal, diags
+		return cty.NilVal, false, diags
 	}
+	val, sensitive := unmark(marked)
+	out, diags := convertPlain(val, expr, ty, what, diags)
+	return out, sensitive, diags
+}
+
+func convertPlain(val cty.Value, expr hcl.Expression, ty cty.Type, what string, diags hcl.Diagnostics) (cty.Value, hcl.Diagnostics) {
 	if val.IsNull() {
 		return cty.NilVal, diags
 	}

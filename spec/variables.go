@@ -157,6 +157,10 @@ func variableValues(vars map[string]*variable, opts Options, fnCtx *hcl.EvalCont
 // setRaw parses a value given as text: strings are taken literally, other
 // types are read as HCL expressions, as Terraform does for -var.
 func setRaw(vals map[string]cty.Value, v *variable, raw, from string, diags *hcl.Diagnostics) {
+	if bDiags := checkRawBounds(raw, from, v); bDiags.HasErrors() {
+		*diags = append(*diags, bDiags...)
+		return
+	}
 	if v.Type == cty.String || v.Type == cty.DynamicPseudoType {
 		vals[v.Name] = cty.StringVal(raw)
 		return
@@ -213,6 +217,7 @@ func checkValidations(vars map[string]*variable, vals map[string]cty.Value, fnCt
 		}
 		for _, val := range vars[name].Validations {
 			ok, vDiags := val.Condition.Value(ctx)
+			ok, _ = unmark(ok)
 			diags = append(diags, vDiags...)
 			if vDiags.HasErrors() || !ok.IsKnown() || ok.IsNull() || ok.Type() != cty.Bool {
 				continue

@@ -72,6 +72,8 @@ func decodeSettingsBody(block *hcl.Block, allowMeta bool) (*rawVariant, hcl.Diag
 type field struct {
 	Val   cty.Value
 	Range hcl.Range
+	// Sensitive is set when the value derives from a sensitive variable.
+	Sensitive bool
 }
 
 // instance is one variant after for_each expansion.
@@ -90,10 +92,10 @@ func evalSettings(rv *rawVariant, ctx *hcl.EvalContext) (map[string]field, hcl.D
 	var diags hcl.Diagnostics
 	for _, name := range sortedKeys(rv.Settings) {
 		attr := rv.Settings[name]
-		val, vDiags := evalAs(attr.Expr, ctx, settingTypes[name], name)
+		val, sensitive, vDiags := evalMarked(attr.Expr, ctx, settingTypes[name], name)
 		diags = append(diags, vDiags...)
 		if val != cty.NilVal {
-			fields[name] = field{Val: val, Range: attr.Expr.Range()}
+			fields[name] = field{Val: val, Range: attr.Expr.Range(), Sensitive: sensitive}
 		}
 	}
 	return fields, diags
@@ -124,6 +126,9 @@ func expandVariant(rv *rawVariant, ctx *hcl.EvalContext) ([]*instance, hcl.Diagn
 func forEachElements(attr *hcl.Attribute, ctx *hcl.EvalContext) (map[string]cty.Value, hcl.Diagnostics) {
 	val, diags := attr.Expr.Value(ctx)
 	if diags.HasErrors() {
+		return nil, diags
+	}
+	if val, diags = refuseSensitive(val, attr, diags); diags.HasErrors() {
 		return nil, diags
 	}
 	ty := val.Type()

@@ -61,9 +61,15 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 		return err
 	}
 	defer release()
+	af.refresh, af.planFlags.prune = true, af.prune
 	pl, _, err := computePlan(ctx, ws, af.options())
 	if err != nil {
 		return err
+	}
+	if pl.HasChanges() {
+		if pl.Pin, err = completePin(ctx, s, pl.Pin); err != nil {
+			return err
+		}
 	}
 	rt, err := af.runtimeFor(cmd, s, ws, pl)
 	if err != nil {
@@ -104,7 +110,7 @@ func (af *applyFlags) runtimeFor(cmd *cobra.Command, s *streams, ws *workspace.W
 			return af.rt.open(cmd.Context(), ws.Cfg)
 		}
 	}
-	if !apply.HasLeftovers(ws.Cfg.Dir) {
+	if !workspace.HasLeftovers(ws.Cfg.Dir) {
 		return nil, nil
 	}
 	rt, err := af.rt.open(cmd.Context(), ws.Cfg)

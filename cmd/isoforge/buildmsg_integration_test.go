@@ -52,3 +52,30 @@ func TestBuildErrorsInUsersTerms(t *testing.T) {
 		})
 	}
 }
+
+// TestEditingAScriptRebuildsItsVariant: on real engines, a file reached
+// only as "${./a.sh}" from a module is an input: editing it rebuilds
+// exactly the variant that uses it.
+func TestEditingAScriptRebuildsItsVariant(t *testing.T) {
+	for _, e := range runtimetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.MkdirAll(filepath.Join(dir, "modules"), 0o755)
+			os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte("nixpkgs { path = \"unused\" }\n"+
+				"variant \"uses\" { modules = [\"modules/script.nix\"] }\nvariant \"other\" {}\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, "modules", "script.nix"), []byte("{ ... }: { boot.kernelParams = [ \"init.script=${./a.sh}\" ]; }\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, "modules", "a.sh"), []byte("echo one\n"), 0o644)
+			if r := isoforge(t, e, dir, "apply", "-json"); r.code != 0 || r.starts != 2 {
+				t.Fatalf("fresh apply: exit %d, %d builds\n%s%s", r.code, r.starts, r.stdout, r.stderr)
+			}
+			os.WriteFile(filepath.Join(dir, "modules", "a.sh"), []byte("echo two\n"), 0o644)
+			r := isoforge(t, e, dir, "apply", "-json")
+			if r.code != 0 || r.starts != 1 || !strings.Contains(r.stdout, `"variant":"uses"`) {
+				t.Fatalf("editing a.sh: exit %d, %d builds\n%s%s", r.code, r.starts, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, "file modules/a.sh changed") {
+				t.Errorf("the rebuild does not name the file:\n%s", r.stdout)
+			}
+		})
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/isoforge/isoforge/engine/atomicfile"
+	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/spec"
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
 )
@@ -79,7 +81,12 @@ func hclFiles(path string, recursive bool) ([]string, error) {
 		if d.IsDir() && p != path && (!recursive || strings.HasPrefix(d.Name(), ".")) {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".hcl") {
+		// Only regular files: a symlink or FIFO committed in a repository
+		// must not make fmt read (and print) something outside it. The
+		// lockfile is generated in canonical form; formatting a large one
+		// would cost seconds for nothing (terraform fmt skips its lock
+		// too). Name it explicitly to check it anyway.
+		if d.Type().IsRegular() && strings.HasSuffix(p, ".hcl") && d.Name() != lockfile.FileName {
 			files = append(files, p)
 		}
 		return nil
@@ -90,9 +97,13 @@ func hclFiles(path string, recursive bool) ([]string, error) {
 // formatFile formats one file and reports whether it was (or would be)
 // changed. Syntax errors are reported instead of formatting broken input.
 func formatFile(s *streams, path string, o fmtOptions) (bool, error) {
-	src, err := os.ReadFile(path)
+	src, err := spec.ReadRegularFile(path, spec.MaxFileBytes)
 	if err != nil {
 		return false, err
+	}
+	if diags := spec.CheckInputBounds(src, path, spec.SourceConfig, spec.MaxFileBytes); diags.HasErrors() {
+		writeDiagnostics(s.err, nil, diags, false)
+		return false, fmt.Errorf("%s cannot be formatted", path)
 	}
 	if _, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos); diags.HasErrors() {
 		writeDiagnostics(s.err, nil, diags, false)

@@ -242,7 +242,7 @@ func checkSums(t testing.TB, dir string) {
 // checkLockMatches: the lock parses and every entry matches its artifact.
 func checkLockMatches(t testing.TB, dir string) {
 	t.Helper()
-	l, diags := lockfile.Load(filepath.Join(dir, lockfile.FileName))
+	l, _, diags := lockfile.Load(filepath.Join(dir, lockfile.FileName))
 	if diags.HasErrors() {
 		t.Fatalf("lock does not parse: %s", diags.Error())
 	}

@@ -3,14 +3,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
 )
 
 func main() {
@@ -46,11 +43,14 @@ const (
 )
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signalContext(stderr)
+	ctx, intr, stop := signalContext(stderr)
 	defer stop()
-	root := newRootCmd(&streams{in: stdin, out: stdout, err: stderr})
+	root := newRootCmd(&streams{in: stdin, out: pipeWriter{stdout, intr}, err: stderr})
 	root.SetArgs(normalizeFlags(root, args))
-	err := root.ExecuteContext(ctx)
+	return intr.exitCode(exitCode(root.ExecuteContext(ctx), stderr))
+}
+
+func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
@@ -63,24 +63,4 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "Error: %s\n", err)
 	return exitError1
-}
-
-// signalContext is cancelled by the first SIGINT or SIGTERM; a second one
-// exits at once, as users expect from a build tool.
-func signalContext(stderr io.Writer) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return
-		}
-		fmt.Fprintln(stderr, "\nInterrupted: stopping builds and cleaning up (press Ctrl-C again to exit at once)...")
-		cancel()
-		<-ch
-		os.Exit(exitInterrupted)
-	}()
-	return ctx, func() { signal.Stop(ch); cancel() }
 }

@@ -21,6 +21,11 @@ nixpkgs pin, format, builder image) and artifact with isos.lock.hcl and
 prints one action per variant: create, rebuild (with the reason), remove,
 or nothing. It never starts a container.
 
+With -refresh=false it compares inputs with the lock only, offline, and
+ignores the output directory: on a fresh clone with a committed lock,
+'plan -detailed-exitcode -refresh=false' answers "does isos.lock.hcl
+match isos.hcl" (exit 0) or not (exit 2).
+
 Exit status: 0 success; with -detailed-exitcode 0 nothing to do,
 1 error, 2 changes pending.`,
 		Args: cobra.NoArgs,
@@ -49,6 +54,7 @@ Exit status: 0 success; with -detailed-exitcode 0 nothing to do,
 	}
 	pf.register(cmd)
 	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	cmd.Flags().BoolVar(&pf.refresh, "refresh", true, "check artifacts in the output directory; -refresh=false compares inputs with the lock only, offline (CI)")
 	return cmd
 }
 
@@ -102,10 +108,11 @@ type planJSONDoc struct {
 }
 
 type pinJSON struct {
-	Channel  string `json:"channel,omitempty"`
-	Rev      string `json:"rev,omitempty"`
-	Path     string `json:"path,omitempty"`
-	PathHash string `json:"path_hash,omitempty"`
+	Channel string `json:"channel,omitempty"`
+	Rev     string `json:"rev,omitempty"`
+	URL     string `json:"url,omitempty"`
+	Path    string `json:"path,omitempty"`
+	NarHash string `json:"nar_hash,omitempty"`
 }
 
 type actionJSON struct {

@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
-	"github.com/isoforge/isoforge/engine/apply"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
@@ -21,6 +20,9 @@ type planFlags struct {
 	replace []string
 	verify  bool
 	asJSON  bool
+	// refresh is false with plan -refresh=false; apply always refreshes.
+	refresh bool
+	prune   bool
 }
 
 func (p *planFlags) register(cmd *cobra.Command) {
@@ -32,7 +34,7 @@ func (p *planFlags) register(cmd *cobra.Command) {
 }
 
 func (p *planFlags) options() plan.Options {
-	return plan.Options{Targets: p.targets, Replace: p.replace, Verify: p.verify}
+	return plan.Options{Targets: p.targets, Replace: p.replace, Verify: p.verify, NoRefresh: !p.refresh, Prune: p.prune}
 }
 
 // openWorkspace loads the configuration and its lock, printing
@@ -44,7 +46,7 @@ func openWorkspace(s *streams, g *globals, cf *configFlags) (*workspace.Workspac
 		return nil, &exitError{code: exitError1}
 	}
 	ws, lDiags := workspace.Open(cfg)
-	writeDiagnostics(s.err, nil, lDiags, g.color(s.err))
+	writeDiagnostics(s.err, lockFiles(ws), lDiags, g.color(s.err))
 	if lDiags.HasErrors() {
 		return nil, &exitError{code: exitError1}
 	}
@@ -58,15 +60,41 @@ func openLockedWorkspace(s *streams, g *globals, cf *configFlags) (*workspace.Wo
 	if err != nil {
 		return nil, nil, err
 	}
-	lock, err := apply.AcquireDirLock(filepath.Join(ws.Cfg.Dir, apply.StateDir))
+	lock, err := workspace.LockDir(ws.Cfg.Dir)
 	if err != nil {
 		return nil, nil, &exitError{code: exitError1, err: err}
 	}
 	return ws, func() { lock.Release() }, nil
 }
 
+// lockFiles maps the lockfile's name to its source, for snippets.
+func lockFiles(ws *workspace.Workspace) map[string]*hcl.File {
+	if ws.LockFile == nil {
+		return nil
+	}
+	return map[string]*hcl.File{lockfile.FileName: ws.LockFile}
+}
+
 func resolver() *pin.Resolver {
-	return &pin.Resolver{ChannelsURL: os.Getenv(pin.ChannelsURLEnv)}
+	return &pin.Resolver{ChannelsURL: os.Getenv(pin.ChannelsURLEnv), ArchivesURL: os.Getenv(pin.ArchivesURLEnv)}
+}
+
+// completePin downloads the pinned revision's archive once to record its
+// NAR hash (when the lock has none for it), showing a progress bar on a
+// terminal.
+func completePin(ctx context.Context, s *streams, p lockfile.Pin) (lockfile.Pin, error) {
+	if p.Local() || p.NarHash != "" {
+		return p, nil
+	}
+	r := resolver()
+	bar := newProgressBar(s.err, "nixpkgs "+p.Rev[:12])
+	r.Progress = bar.update
+	defer bar.done()
+	p, err := r.Complete(ctx, p)
+	if err != nil {
+		return p, &exitError{code: exitError1, err: err}
+	}
+	return p, nil
 }
 
 // computePlan resolves the pin (from the lock when possible) and plans.
@@ -88,7 +116,9 @@ func describePin(p lockfile.Pin) string {
 		return fmt.Sprintf("channel %s at %s", p.Channel, p.Rev)
 	case p.Rev != "":
 		return "revision " + p.Rev
+	case p.Path != "":
+		return fmt.Sprintf("local path %s (%s)", p.Path, p.NarHash)
 	default:
-		return fmt.Sprintf("local path %s (%s)", p.Path, p.PathHash)
+		return fmt.Sprintf("local path from %s (%s)", envNixpkgsPath, p.NarHash)
 	}
 }

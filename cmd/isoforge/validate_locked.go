@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/isoforge/isoforge/engine/lockfile"
@@ -25,7 +26,7 @@ func checkLocked(cfg *spec.Config) *lockCheck {
 		res.Error = diags.Error()
 		return res
 	}
-	mm, err := ws.CheckLocked()
+	mm, err := ws.CheckLocked(context.Background())
 	if err != nil {
 		res.Error = err.Error()
 		return res

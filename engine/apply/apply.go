@@ -8,19 +8,19 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/isoforge/isoforge/engine/fingerprint"
 	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 	"golang.org/x/sync/errgroup"
 )
-
-// StateDir is the uncommitted directory for work files, logs and caches.
-const StateDir = ".isoforge"
 
 // Options tune an apply.
 type Options struct {
@@ -50,8 +50,13 @@ type Applier struct {
 	Runtime  runtimes.Runtime
 	Cache    *fingerprint.StatCache
 
-	mu      sync.Mutex // serialises lock writes between workers
+	mu      sync.Mutex // guards results and the commit queue
 	results []Result
+	queue   commitQueue
+	// lockMu serialises changes to Lock and its saves.
+	lockMu sync.Mutex
+	// snapshot hashes the configuration tree when the builds start.
+	snapshot string
 }
 
 // Result is the outcome of one action.
@@ -76,7 +81,8 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 	if err := a.savePin(p.Pin); err != nil {
 		return nil, err
 	}
-	if err := a.removeStale(p, o.Prune); err != nil {
+	pruned, err := a.removeStale(ctx, p, o.Prune)
+	if err != nil {
 		return nil, err
 	}
 	var builds []plan.Action
@@ -88,16 +94,22 @@ func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result,
 		}
 	}
 	if len(builds) > 0 {
-		if err := a.prepare(ctx, o.RunID); err != nil {
+		src, err := a.prepare(ctx, o.RunID, p.Pin)
+		if err != nil {
 			return a.results, err
 		}
-		a.runBuilds(ctx, p.Pin, builds, o)
+		snap, err := snapshotConfig(ctx, a.Cfg.Dir, a.Cfg.OutputDir)
+		if err != nil {
+			return a.results, err
+		}
+		a.snapshot = snap
+		a.runBuilds(ctx, src, builds, o)
 	}
 	engine := ""
 	if a.Runtime != nil {
 		engine = a.Runtime.Name()
 	}
-	if err := writeOutputs(a.Cfg, a.Lock, p.Pin, a.results, engine); err != nil {
+	if err := writeOutputs(a.Cfg, a.Lock, p.Pin, a.results, engine, pruned); err != nil {
 		return a.results, err
 	}
 	_ = a.Cache.Save()
@@ -117,8 +129,8 @@ func (a *Applier) outcome(ctx context.Context) error {
 }
 
 func (a *Applier) savePin(p lockfile.Pin) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.lockMu.Lock()
+	defer a.lockMu.Unlock()
 	if old, ok := a.Lock.Pin(); ok && old == p {
 		return nil
 	}
@@ -126,62 +138,133 @@ func (a *Applier) savePin(p lockfile.Pin) error {
 	return a.Lock.Save(a.LockPath)
 }
 
-// removeStale forgets variants no longer configured: the lock entry goes
-// first, so the lock never names an artifact that is gone.
-func (a *Applier) removeStale(p *plan.Plan, prune bool) error {
+// removeStale forgets variants no longer configured, in one lock write;
+// with prune it then deletes their artifacts (the lock entry goes first,
+// so the lock never names an artifact that is gone).
+func (a *Applier) removeStale(ctx context.Context, p *plan.Plan, prune bool) (map[string]bool, error) {
+	var removed []plan.Action
 	for _, act := range p.Actions {
-		if act.Kind != plan.Remove {
-			continue
+		if act.Kind == plan.Remove {
+			removed = append(removed, act)
 		}
-		a.mu.Lock()
-		a.Lock.RemoveVariant(act.Variant)
+	}
+	if len(removed) > 0 {
+		a.lockMu.Lock()
+		for _, act := range removed {
+			a.Lock.RemoveVariant(act.Variant)
+		}
 		err := a.Lock.Save(a.LockPath)
-		a.mu.Unlock()
+		a.lockMu.Unlock()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if prune {
-			if err := os.Remove(a.artifactFile(act.Artifact)); err != nil && !os.IsNotExist(err) {
-				return fmt.Errorf("pruning %s: %w", act.Artifact, err)
-			}
-		}
+	}
+	for _, act := range removed {
 		a.record(Result{Variant: act.Variant, Kind: plan.Remove, Artifact: act.Artifact})
 	}
-	return nil
+	if !prune {
+		return nil, nil
+	}
+	return a.prune(ctx, removed)
 }
 
-func (a *Applier) prepare(ctx context.Context, runID string) error {
+// prepare makes sure the image and the store volume exist, then fetches
+// the pinned nixpkgs once, alone, before any build: parallel builders
+// fetching into one empty store race on it.
+func (a *Applier) prepare(ctx context.Context, runID string, p lockfile.Pin) (string, error) {
 	if err := a.Runtime.EnsureImage(ctx, a.Cfg.Runtime.Image); err != nil {
-		return err
+		return "", err
 	}
 	created, err := a.Runtime.EnsureVolume(ctx, a.Cfg.Runtime.NixVolume)
-	if err != nil || !created {
-		return err
+	if err != nil {
+		return "", err
 	}
-	return a.initStore(ctx, runID)
+	if !created {
+		if err := a.checkVolumeOwner(ctx); err != nil {
+			return "", err
+		}
+	}
+	return a.fetchNixpkgs(ctx, runID, p)
 }
 
-// initStore opens the Nix store of a new volume once, alone: parallel
-// builders initialising one empty store race on its directories.
-func (a *Applier) initStore(ctx context.Context, runID string) error {
-	var tail []string
-	code, err := a.Runtime.Run(ctx, runtimes.ContainerSpec{
+// fetchNixpkgs runs FetchScript in the init container and returns the
+// store path of the verified nixpkgs source.
+func (a *Applier) fetchNixpkgs(ctx context.Context, runID string, p lockfile.Pin) (string, error) {
+	script, err := FetchScript(p)
+	if err != nil {
+		return "", err
+	}
+	cs := runtimes.ContainerSpec{
 		Name:    containerName("init", runID),
 		Image:   a.Cfg.Runtime.Image,
-		Command: []string{"/bin/sh", "-c", "nix-instantiate --eval --expr 1 >/dev/null"},
+		Command: []string{"/bin/sh", "-c", script},
+		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Volumes: []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
 		Labels:  Labels(a.Cfg.Dir, "_init", runID),
-	}, func(_, line string) { tail = append(tail, line) })
+	}
+	if p.Local() {
+		cs.Binds = []runtimes.Bind{{Source: pin.LocalPath(a.Cfg.Dir, a.Cfg.Nixpkgs.Path), Target: nixpkgsMount, ReadOnly: true}}
+	}
+	// A work directory marks the init container as running: a run killed
+	// now leaves it behind, and the next apply, seeing leftovers, opens the
+	// engine to remove the container even when it has nothing to build.
+	marker := workspace.WorkDir(a.Cfg.Dir, "_init")
+	if err := os.MkdirAll(marker, 0o755); err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(marker)
+	var out []string
+	src := ""
+	code, err := a.Runtime.Run(ctx, cs, func(_, line string) {
+		if v, ok := strings.CutPrefix(line, sourceMarker); ok {
+			src = strings.Trim(v, `"`)
+			return
+		}
+		out = append(out, line)
+	})
 	if err != nil {
-		return fmt.Errorf("initialising the Nix store volume %s: %w", a.Cfg.Runtime.NixVolume, err)
+		return "", fmt.Errorf("fetching nixpkgs in the Nix store volume %s: %w", a.Cfg.Runtime.NixVolume, err)
 	}
-	if code != 0 {
-		return fmt.Errorf("initialising the Nix store volume %s failed (exit code %d): %v", a.Cfg.Runtime.NixVolume, code, tail)
+	if code != 0 || !strings.HasPrefix(src, "/nix/store/") {
+		return "", fetchError(p, out)
 	}
-	return nil
+	return src, nil
 }
 
-func (a *Applier) runBuilds(ctx context.Context, p lockfile.Pin, builds []plan.Action, o Options) {
+// fetchError is the one line a failed fetch gets: a changed archive, or
+// an unreachable source. Either way nothing was built, and nothing fell
+// back to another nixpkgs.
+func fetchError(p lockfile.Pin, out []string) error {
+	from := "the local checkout " + a2s(p.Path, "given by ISOFORGE_NIXPKGS_PATH")
+	if !p.Local() {
+		from = p.URL
+	}
+	for _, l := range out {
+		if strings.Contains(l, "hash mismatch") || strings.Contains(l, "store path mismatch") {
+			return fmt.Errorf("nixpkgs from %s does not match nar_hash %s in %s: its content changed since it was locked; nothing was built (check the source, then run `isoforge lock -update` to accept new content)",
+				from, p.NarHash, lockfile.FileName)
+		}
+	}
+	why := "no output"
+	for i := len(out) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(out[i]); l != "" {
+			why = l
+			if strings.HasPrefix(l, "error:") {
+				break
+			}
+		}
+	}
+	return fmt.Errorf("fetching nixpkgs from %s failed, so nothing was built (isoforge never falls back to another nixpkgs): %s", from, why)
+}
+
+func a2s(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+func (a *Applier) runBuilds(ctx context.Context, nixpkgs string, builds []plan.Action, o Options) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, o.Parallelism))
 	for _, act := range builds {
@@ -190,7 +273,7 @@ func (a *Applier) runBuilds(ctx context.Context, p lockfile.Pin, builds []plan.A
 				a.record(Result{Variant: act.Variant, Kind: act.Kind, Err: gctx.Err()})
 				return nil
 			}
-			r := a.build(gctx, p, act, o)
+			r := a.build(gctx, nixpkgs, act, o)
 			a.record(r)
 			if r.Err != nil && o.Abort {
 				return r.Err
@@ -205,31 +288,4 @@ func (a *Applier) record(r Result) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.results = append(a.results, r)
-}
-
-// commit puts a staged artifact in place and records it. The old lock
-// entry is dropped before the rename, so that after a crash at any
-// moment every lock entry still matches its artifact.
-func (a *Applier) commit(act plan.Action, c copied, dst string) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if _, ok := a.Lock.Variant(act.Variant); ok {
-		a.Lock.RemoveVariant(act.Variant)
-		if err := a.Lock.Save(a.LockPath); err != nil {
-			os.Remove(c.tmp)
-			return err
-		}
-	}
-	if err := os.Rename(c.tmp, dst); err != nil {
-		os.Remove(c.tmp)
-		return fmt.Errorf("putting %s in place: %w", act.Artifact, err)
-	}
-	if st, err := os.Stat(dst); err == nil {
-		a.Cache.Record(dst, st, c.sha256)
-	}
-	a.Lock.SetVariant(act.Variant, lockfile.Entry{
-		InputsHash: act.Inputs.Hash, Format: act.Spec.Format, Artifact: act.Artifact,
-		SHA256: c.sha256, Size: c.size, Inputs: act.Inputs.Inputs,
-	})
-	return a.Lock.Save(a.LockPath)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/isoforge/isoforge/engine/atomicfile"
 	"github.com/isoforge/isoforge/engine/fingerprint"
 	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes/fake"
@@ -55,9 +56,12 @@ func run(t *testing.T, ctx context.Context, dir string, rt *fake.Runtime, o appl
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	p, _, err := ws.Pin(ctx, nil, false)
+	p, _, err := ws.Pin(ctx, &pin.Resolver{}, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if p.NarHash == "" {
+		p.NarHash = testNarHash // what `isoforge lock` records; the fake fetches nothing
 	}
 	pl, err := ws.Plan(p, plan.Options{})
 	if err != nil {
@@ -73,9 +77,12 @@ func run(t *testing.T, ctx context.Context, dir string, rt *fake.Runtime, o appl
 	return a.Apply(ctx, pl, o)
 }
 
+// testNarHash is a TEST DOUBLE nar_hash for the fake runtime's pin.
+var testNarHash = "sha256-" + strings.Repeat("A", 43) + "="
+
 func loadLock(t *testing.T, dir string) *lockfile.Lock {
 	t.Helper()
-	l, diags := lockfile.Load(filepath.Join(dir, lockfile.FileName))
+	l, _, diags := lockfile.Load(filepath.Join(dir, lockfile.FileName))
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -229,20 +236,20 @@ func TestCancelLeavesConsistentState(t *testing.T) {
 		t.Error("cancellation did not stop the builds promptly")
 	}
 	checkConsistent(t, dir)
-	if entries, _ := os.ReadDir(filepath.Join(dir, apply.StateDir, "work")); len(entries) != 0 {
+	if entries, _ := os.ReadDir(filepath.Join(dir, workspace.StateDir, "work")); len(entries) != 0 {
 		t.Errorf("work directories left: %d", len(entries))
 	}
 }
 
 func TestDirLockIsExclusive(t *testing.T) {
 	dir := t.TempDir()
-	l, err := apply.AcquireDirLock(dir)
+	l, err := workspace.LockDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Release()
-	_, err = apply.AcquireDirLock(dir)
-	if err == nil || !strings.Contains(err.Error(), "another isoforge apply is running") || !strings.Contains(err.Error(), "pid") {
+	_, err = workspace.LockDir(dir)
+	if err == nil || !strings.Contains(err.Error(), "another isoforge apply or lock is running") || !strings.Contains(err.Error(), "pid") {
 		t.Fatalf("second lock: %v", err)
 	}
 }
@@ -251,7 +258,7 @@ func TestDirLockIsExclusive(t *testing.T) {
 // the exact script the builder runs.
 func TestBuildScriptIsTheDocumentedCommand(t *testing.T) {
 	f, _ := spec.LookupFormat("install-iso")
-	got := apply.BuildScript(f, "https://github.com/NixOS/nixpkgs/archive/<rev>.tar.gz", apply.ScriptOptions{})
+	got := apply.BuildScript(f, "/nix/store/<hash>-source", apply.ScriptOptions{})
 	doc, err := os.ReadFile("../../docs/builders.md")
 	if err != nil {
 		t.Fatal(err)
@@ -262,5 +269,10 @@ func TestBuildScriptIsTheDocumentedCommand(t *testing.T) {
 	traced := apply.BuildScript(f, "x", apply.ScriptOptions{ShowTrace: true})
 	if !strings.Contains(traced, "--out-link /isoforge/work/result --show-trace\n") {
 		t.Errorf("-show-trace does not reach nix-build:\n%s", traced)
+	}
+	for _, bad := range []string{"<nixpkgs", "tarball-ttl", "http"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("the build script uses %s: %s", bad, got)
+		}
 	}
 }

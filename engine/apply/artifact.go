@@ -46,7 +46,8 @@ func stageArtifact(src, dst string) (c copied, err error) {
 	if err != nil {
 		return c, fmt.Errorf("copying artifact to %s: %w", dst, err)
 	}
-	if err = out.Chmod(0o644); err != nil {
+	// Artifacts honour the umask: under umask 077 they stay private.
+	if err = out.Chmod(0o644 &^ atomicfile.Umask()); err != nil {
 		return c, err
 	}
 	if err = out.Sync(); err != nil {

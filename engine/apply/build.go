@@ -9,30 +9,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/isoforge/isoforge/engine/lockfile"
-	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/render"
+	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 )
 
-// WorkDir is a variant's scratch directory.
-func WorkDir(cfgDir, variant string) string {
-	return filepath.Join(cfgDir, StateDir, "work", variant)
-}
-
-// LogPath is where a variant's full build log goes.
-func LogPath(cfgDir, variant string) string {
-	return filepath.Join(cfgDir, StateDir, "logs", variant+".log")
-}
-
 // build runs one variant's builder and commits its artifact.
-func (a *Applier) build(ctx context.Context, p lockfile.Pin, act plan.Action, o Options) Result {
+func (a *Applier) build(ctx context.Context, nixpkgs string, act plan.Action, o Options) Result {
 	start := time.Now()
-	r := Result{Variant: act.Variant, Kind: act.Kind, Artifact: act.Artifact, LogPath: LogPath(a.Cfg.Dir, act.Variant)}
+	r := Result{Variant: act.Variant, Kind: act.Kind, Artifact: act.Artifact, LogPath: workspace.LogPath(a.Cfg.Dir, act.Variant)}
 	emit(o, Event{Type: EventStart, Variant: act.Variant, Reasons: act.Reasons})
-	err := a.runBuild(ctx, p, act, o, &r)
+	err := a.runBuild(ctx, nixpkgs, act, o, &r)
 	r.Duration = time.Since(start)
 	r.Err = err
 	r.Built = err == nil
@@ -40,8 +29,8 @@ func (a *Applier) build(ctx context.Context, p lockfile.Pin, act plan.Action, o 
 	return r
 }
 
-func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action, o Options, r *Result) error {
-	work := WorkDir(a.Cfg.Dir, act.Variant)
+func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action, o Options, r *Result) error {
+	work := workspace.WorkDir(a.Cfg.Dir, act.Variant)
 	defer os.RemoveAll(work)
 	if err := prepareWork(work, act.Module.Text); err != nil {
 		return err
@@ -51,7 +40,7 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 		return err
 	}
 	defer log.Close()
-	cs, err := a.containerSpec(p, act, work, o)
+	cs, err := a.containerSpec(nixpkgs, act, work, o)
 	if err != nil {
 		return err
 	}
@@ -61,6 +50,9 @@ func (a *Applier) runBuild(ctx context.Context, p lockfile.Pin, act plan.Action,
 	}
 	if code != 0 {
 		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary()}
+	}
+	if err := a.checkSnapshot(ctx, act.Variant); err != nil {
+		return err
 	}
 	src, err := findArtifact(filepath.Join(work, "artifact"))
 	if err != nil {
@@ -100,16 +92,17 @@ func prepareWork(work string, rendered []byte) error {
 	return os.WriteFile(filepath.Join(work, "iso.nix"), rendered, 0o644)
 }
 
-// containerSpec is the least-privilege builder: the configuration and a
-// local nixpkgs read-only, only the work directory writable, the store
-// in a named volume, /dev/kvm only for formats that boot a VM.
-func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
+// containerSpec is the least-privilege builder: the configuration
+// read-only, only the work directory writable, the store (holding the
+// verified nixpkgs at the store path nixpkgs) in a named volume,
+// /dev/kvm only for formats that boot a VM.
+func (a *Applier) containerSpec(nixpkgs string, act plan.Action, work string, o Options) (runtimes.ContainerSpec, error) {
 	f, _ := spec.LookupFormat(act.Spec.Format)
 	runID := o.RunID
 	cs := runtimes.ContainerSpec{
 		Name:    containerName(act.Variant, runID),
 		Image:   a.Cfg.Runtime.Image,
-		Command: []string{"/bin/sh", "-c", BuildScript(f, NixpkgsArg(p), ScriptOptions{ShowTrace: o.ShowTrace})},
+		Command: []string{"/bin/sh", "-c", BuildScript(f, nixpkgs, ScriptOptions{ShowTrace: o.ShowTrace})},
 		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Binds: []runtimes.Bind{
 			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},
@@ -119,9 +112,11 @@ func (a *Applier) containerSpec(p lockfile.Pin, act plan.Action, work string, o 
 		Labels:      Labels(a.Cfg.Dir, act.Variant, runID),
 		MemoryBytes: int64(a.Cfg.Runtime.MemoryMiB) << 20,
 	}
-	if p.Path != "" {
-		cs.Binds = append(cs.Binds, runtimes.Bind{Source: pin.LocalPath(a.Cfg.Dir, p.Path), Target: nixpkgsMount, ReadOnly: true})
+	nested, err := nestedReadOnlyBinds(a.Cfg.Dir)
+	if err != nil {
+		return cs, fmt.Errorf("reading the mounts below the configuration directory: %w", err)
 	}
+	cs.Binds = append(cs.Binds, nested...)
 	if f.NeedsKVM {
 		if _, err := os.Stat("/dev/kvm"); err != nil {
 			return cs, fmt.Errorf("format %s boots a VM and needs /dev/kvm, which this host lacks: enable KVM or use an ISO format", f.Name)

@@ -1,6 +1,8 @@
 package apply
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -14,19 +16,51 @@ const (
 	workMount    = "/isoforge/work"
 	nixpkgsMount = "/isoforge/nixpkgs"
 	storeMount   = "/nix"
-	// cacheDir keeps Nix's tarball cache on the store volume, so a pinned
-	// nixpkgs is downloaded once, not once per container.
+	// cacheDir keeps Nix's download cache on the store volume.
 	cacheDir = "/nix/var/isoforge/cache"
-	// tarballTTL: a revision's archive never changes, so cache it for a year.
-	tarballTTL = "31536000"
+	// sourceMarker starts the line on which the fetch script prints the
+	// store path of the pinned nixpkgs.
+	sourceMarker = "isoforge-nixpkgs="
 )
 
-// NixpkgsArg is the -I nixpkgs= value for a pin.
-func NixpkgsArg(p lockfile.Pin) string {
-	if p.Path != "" {
-		return nixpkgsMount
+// FetchScript is what the serial init container runs before any build:
+// it opens the store and puts the pinned nixpkgs in it as a fixed-output
+// path, verified against the lock's NAR hash, then prints its store path.
+// A revision is fetched with builtins.fetchTarball { url; sha256; }, a
+// local checkout (mounted read-only at /isoforge/nixpkgs) imported with
+// builtins.path { sha256; filter; } using the filter isoforge hashed it
+// with. Either fails the run on a fetch error or a hash mismatch, and
+// never falls back to a nixpkgs from the search path. The path is named
+// "source", as fetchTarball and flakes name it, so both kinds of pin of
+// the same tree share one store path.
+func FetchScript(p lockfile.Pin) (string, error) {
+	sum, err := narHex(p.NarHash)
+	if err != nil {
+		return "", err
 	}
-	return pin.TarballURL(p.Rev)
+	var expr string
+	if p.Local() {
+		expr = fmt.Sprintf(`builtins.path { path = %s; name = "source"; sha256 = "%s"; filter = %s; }`, nixpkgsMount, sum, pin.NixFilter())
+	} else {
+		expr = fmt.Sprintf(`builtins.fetchTarball { url = "%s"; sha256 = "%s"; }`, p.URL, sum)
+	}
+	lines := []string{
+		"set -eu",
+		// --read-write-mode: --eval is read-only by default and would only
+		// compute the path, not add it.
+		fmt.Sprintf("src=$(nix-instantiate --read-write-mode --eval --json --expr %s)", shellQuote("toString ("+expr+")")),
+		`echo "` + sourceMarker + `$src"`,
+	}
+	return strings.Join(lines, "\n") + "\n", nil
+}
+
+// narHex turns an SRI sha256 into the hex form every Nix version reads.
+func narHex(sri string) (string, error) {
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(sri, "sha256-"))
+	if err != nil || !strings.HasPrefix(sri, "sha256-") || len(raw) != 32 {
+		return "", fmt.Errorf("nixpkgs pin has no valid nar_hash (%q): run `isoforge lock`", sri)
+	}
+	return hex.EncodeToString(raw), nil
 }
 
 // ScriptOptions change how the builder runs nix-build.
@@ -36,16 +70,18 @@ type ScriptOptions struct {
 }
 
 // BuildScript is the exact shell script the builder container runs: the
-// production command of docs/builders.md. It builds with nix-build, finds
-// the artifact where nixpkgs declares it (the result's
+// production command of docs/builders.md. It builds with nix-build from
+// the pinned nixpkgs' store path (never '<nixpkgs/nixos>' from the search
+// path; -I nixpkgs points modules that use <nixpkgs> at the same tree),
+// finds the artifact where nixpkgs declares it (the result's
 // nix-support/hydra-build-products, written by make-iso9660-image.sh,
 // make-disk-image.nix and sd-image.nix), then copies it out of the store
 // into the work directory. The glob of older isoforge versions stays only
 // as a fallback, with a warning.
-func BuildScript(f spec.Format, nixpkgsArg string, o ScriptOptions) string {
+func BuildScript(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
 	q := shellQuote
-	build := fmt.Sprintf("nix-build '<nixpkgs/nixos>' -A %s -I nixos-config=%s/iso.nix -I nixpkgs=%s --option tarball-ttl %s --out-link %s/result",
-		f.Attribute, workMount, q(nixpkgsArg), tarballTTL, workMount)
+	build := fmt.Sprintf("nix-build %s -A %s -I nixos-config=%s/iso.nix -I nixpkgs=%s --out-link %s/result",
+		q(nixpkgsPath+"/nixos"), f.Attribute, workMount, q(nixpkgsPath), workMount)
 	if o.ShowTrace {
 		build += " --show-trace"
 	}

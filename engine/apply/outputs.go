@@ -18,14 +18,27 @@ import (
 type Manifest struct {
 	Nixpkgs  ManifestPin       `json:"nixpkgs"`
 	Variants []ManifestVariant `json:"variants"`
+	// Orphans are artifacts isoforge wrote for variants no longer in the
+	// configuration, kept until apply -prune deletes them. They stay
+	// here after their lock entries are gone, so -prune still knows them.
+	Orphans []ManifestOrphan `json:"orphans,omitempty"`
 }
 
 // ManifestPin is the nixpkgs the artifacts were built from.
 type ManifestPin struct {
-	Channel  string `json:"channel,omitempty"`
-	Rev      string `json:"rev,omitempty"`
-	Path     string `json:"path,omitempty"`
-	PathHash string `json:"path_hash,omitempty"`
+	Channel string `json:"channel,omitempty"`
+	Rev     string `json:"rev,omitempty"`
+	URL     string `json:"url,omitempty"`
+	Path    string `json:"path,omitempty"`
+	NarHash string `json:"nar_hash,omitempty"`
+}
+
+// ManifestOrphan is a kept artifact of a removed variant.
+type ManifestOrphan struct {
+	Name   string `json:"name"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
 }
 
 // ManifestVariant describes one artifact.
@@ -48,13 +61,18 @@ type ManifestVariant struct {
 
 // writeOutputs rewrites SHA256SUMS and manifest.json from the lock and
 // the artifacts present. Build details of variants not built in this run
-// are carried over from the previous manifest.
-func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, results []Result, engine string) error {
+// are carried over from the previous manifest, and so are the kept
+// artifacts of removed variants (pruned lists the files -prune deleted).
+func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, results []Result, engine string, pruned map[string]bool) error {
 	outDir := filepath.Join(cfg.Dir, filepath.FromSlash(cfg.OutputDir))
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
-	prev := readManifest(filepath.Join(outDir, "manifest.json"))
+	prevM := readManifest(filepath.Join(outDir, "manifest.json"))
+	prev := map[string]ManifestVariant{}
+	for _, v := range prevM.Variants {
+		prev[v.Name] = v
+	}
 	built := map[string]Result{}
 	for _, r := range results {
 		if r.Built {
@@ -82,6 +100,7 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 		m.Variants = append(m.Variants, mv)
 		fmt.Fprintf(&sums, "%s  %s\n", e.SHA256, file)
 	}
+	m.Orphans = orphans(cfg, lock, prevM, outDir, pruned)
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
@@ -102,18 +121,46 @@ func builtWith(e lockfile.Entry, pin lockfile.Pin) string {
 	return "unknown: built before the current pin"
 }
 
-func readManifest(p string) map[string]ManifestVariant {
-	out := map[string]ManifestVariant{}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return out
+// orphans are the previous manifest's artifacts of variants that are
+// neither configured nor locked, whose files are still there.
+func orphans(cfg *spec.Config, lock *lockfile.Lock, prev Manifest, outDir string, pruned map[string]bool) []ManifestOrphan {
+	var out []ManifestOrphan
+	seen := map[string]bool{}
+	configured := map[string]bool{}
+	for _, n := range cfg.VariantNames() {
+		configured[n] = true
 	}
-	var m Manifest
-	if json.Unmarshal(b, &m) != nil {
-		return out
+	add := func(o ManifestOrphan) {
+		_, locked := lock.Variant(o.Name)
+		if configured[o.Name] || locked || pruned[o.File] || seen[o.File] || !plainFileName(o.File) {
+			return
+		}
+		if st, err := os.Lstat(filepath.Join(outDir, o.File)); err != nil || !st.Mode().IsRegular() {
+			return
+		}
+		seen[o.File] = true
+		out = append(out, o)
 	}
-	for _, v := range m.Variants {
-		out[v.Name] = v
+	for _, v := range prev.Variants {
+		add(ManifestOrphan{Name: v.Name, File: v.File, SHA256: v.SHA256, Size: v.Size})
+	}
+	for _, o := range prev.Orphans {
+		add(o)
 	}
 	return out
+}
+
+// readManifest reads the previous manifest.json; a missing or broken one
+// is empty (it is rewritten from the lock).
+func readManifest(p string) Manifest {
+	var m Manifest
+	st, err := os.Lstat(p)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > 256<<20 {
+		return m
+	}
+	b, err := os.ReadFile(p)
+	if err != nil || json.Unmarshal(b, &m) != nil {
+		return Manifest{}
+	}
+	return m
 }

@@ -15,7 +15,8 @@ import (
 const TempPrefix = ".isoforge-tmp-"
 
 // Write writes data to a temporary file in path's directory, syncs it and
-// renames it over path. The temporary file is removed on any failure.
+// renames it over path. The temporary file is removed on any failure. The
+// file gets perm less the process umask, as with os.WriteFile.
 func Write(path string, data []byte, perm os.FileMode) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, TempPrefix+filepath.Base(path)+"-*")
@@ -32,7 +33,7 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 	if _, err = f.Write(data); err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
-	if err = f.Chmod(perm); err != nil {
+	if err = f.Chmod(perm &^ Umask()); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil {

@@ -15,13 +15,18 @@ import (
 	"github.com/isoforge/isoforge/engine/atomicfile"
 )
 
-// FileSum hashes a file with SHA-256 and returns the hex digest and size.
+// FileSum hashes a regular file with SHA-256 and returns the hex digest
+// and size. It does not follow a symlink and refuses anything but a
+// regular file: a FIFO or a link to /dev/zero would never end.
 func FileSum(path string) (string, int64, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return "", 0, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return "", 0, fmt.Errorf("%s is not a regular file", path)
+	}
 	h := sha256.New()
 	n, err := io.CopyBuffer(h, f, make([]byte, 1<<20))
 	if err != nil {
@@ -63,12 +68,15 @@ var ErrMissing = errors.New("artifact missing")
 // Sum returns the digest of the file at path, from the cache when the
 // file's identity is unchanged and verify is false.
 func (c *StatCache) Sum(path string, verify bool) (string, int64, error) {
-	st, err := os.Stat(path)
+	st, err := os.Lstat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return "", 0, ErrMissing
 	}
 	if err != nil {
 		return "", 0, err
+	}
+	if !st.Mode().IsRegular() {
+		return "", 0, fmt.Errorf("%s is not a regular file (a symlink, FIFO or device); remove it", path)
 	}
 	id := identity(st)
 	c.mu.Lock()

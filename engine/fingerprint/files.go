@@ -1,61 +1,59 @@
 package fingerprint
 
 import (
+	"fmt"
+	"io"
 	"os"
-	"path"
 	"path/filepath"
-	"regexp"
-	"strings"
+	"syscall"
 )
 
-// relPathRe finds relative path literals in Nix code: ./x, ../x, and
-// the rendered module's (src + "/x") references.
-var relPathRe = regexp.MustCompile(`(?:^|[\s\[(=:;])(\.\.?/[A-Za-z0-9_.+/-]+)|src \+ "(/[^"$\\]+)"`)
+// MaxInputBytes bounds one input file: inputs are read whole to be
+// hashed, and an input this large belongs in the Nix store, not in the
+// configuration directory.
+const MaxInputBytes = 64 << 20
 
-// ModuleFiles reads the module files a variant uses and, transitively, the
-// files they name with relative paths, plus files the raw nix body names.
-// Paths are slash paths relative to dir; paths leaving dir and files that
-// do not exist are skipped (nix-build reports those).
-func ModuleFiles(dir string, modules []string, rawNix string) (map[string][]byte, error) {
-	files := map[string][]byte{}
-	queue := append([]string(nil), modules...)
-	queue = append(queue, refs(".", rawNix)...)
-	for len(queue) > 0 {
-		p := queue[0]
-		queue = queue[1:]
-		if _, seen := files[p]; seen || p == ".." || strings.HasPrefix(p, "../") {
-			continue
-		}
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		st, err := os.Stat(full)
-		if err != nil {
-			continue
-		}
-		if st.IsDir() {
-			queue = append(queue, path.Join(p, "default.nix"))
-			continue
-		}
-		b, err := os.ReadFile(full)
-		if err != nil {
-			return nil, err
-		}
-		files[p] = b
-		if strings.HasSuffix(p, ".nix") {
-			queue = append(queue, refs(path.Dir(p), string(b))...)
-		}
+// ReadInputs reads a variant's input files (spec.Variant.Inputs: slash
+// paths relative to dir, found in the Nix syntax tree) through an
+// os.Root, so neither ".." nor a symlink leaves the configuration
+// directory, and only regular files are read: a FIFO or device cannot
+// hang a plan. A file that vanished since the configuration was loaded is
+// an error: a plan must not hash less than the build will read.
+func ReadInputs(dir string, files []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(files))
+	if len(files) == 0 {
+		return out, nil
 	}
-	return files, nil
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	for _, p := range files {
+		b, err := readInput(root, p)
+		if err != nil {
+			return nil, fmt.Errorf("reading input %s: %w", p, err)
+		}
+		out[p] = b
+	}
+	return out, nil
 }
 
-// refs returns the relative paths named in Nix source living in base.
-func refs(base, src string) []string {
-	var out []string
-	for _, m := range relPathRe.FindAllStringSubmatch(src, -1) {
-		if m[1] != "" {
-			out = append(out, path.Clean(path.Join(base, m[1])))
-			continue
-		}
-		out = append(out, path.Clean(strings.TrimPrefix(m[2], "/")))
+func readInput(root *os.Root, p string) ([]byte, error) {
+	f, err := root.OpenFile(filepath.FromSlash(p), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s); isoforge hashes only regular files", st.Mode().Type())
+	}
+	if st.Size() > MaxInputBytes {
+		return nil, fmt.Errorf("%d bytes, more than the %d isoforge hashes in one input file", st.Size(), MaxInputBytes)
+	}
+	return io.ReadAll(io.LimitReader(f, MaxInputBytes+1))
 }

@@ -1,10 +1,9 @@
 package fingerprint_test
 
 import (
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,27 +32,27 @@ func TestComputeIsStableAndSensitive(t *testing.T) {
 	}
 }
 
-func TestModuleFilesFollowsRelativeImports(t *testing.T) {
+// TestReadInputsStaysInside: ReadInputs reads regular files inside the
+// directory and refuses a symlink leading out of it and a FIFO (which
+// would block a plain open) without hanging.
+func TestReadInputsStaysInside(t *testing.T) {
 	dir := t.TempDir()
-	files := map[string]string{
-		"modules/a.nix":         "{ imports = [ ./b.nix ../shared/c.nix ]; }",
-		"modules/b.nix":         "{ }",
-		"shared/c.nix":          "{ x = ./data/motd; }",
-		"shared/data/motd":      "hi",
-		"modules/unrelated.nix": "{ }",
-		"extra.nix":             "{ }",
-	}
-	for n, b := range files {
-		os.MkdirAll(filepath.Join(dir, filepath.Dir(n)), 0o755)
-		os.WriteFile(filepath.Join(dir, n), []byte(b), 0o644)
-	}
-	got, err := fingerprint.ModuleFiles(dir, []string{"modules/a.nix"}, `imports = [ (src + "/extra.nix") ];`)
-	if err != nil {
+	outside := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "m"), 0o755)
+	os.WriteFile(filepath.Join(dir, "m", "a.nix"), []byte("{ }"), 0o644)
+	os.WriteFile(filepath.Join(outside, "secret"), []byte("s"), 0o644)
+	os.Symlink(filepath.Join(outside, "secret"), filepath.Join(dir, "m", "link"))
+	if err := syscall.Mkfifo(filepath.Join(dir, "m", "fifo"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"extra.nix", "modules/a.nix", "modules/b.nix", "shared/c.nix", "shared/data/motd"}
-	if d := cmp.Diff(want, slices.Sorted(maps.Keys(got))); d != "" {
-		t.Errorf("files (-want +got):\n%s", d)
+	got, err := fingerprint.ReadInputs(dir, []string{"m/a.nix"})
+	if err != nil || string(got["m/a.nix"]) != "{ }" {
+		t.Fatalf("ReadInputs = %v, %v", got, err)
+	}
+	for _, bad := range []string{"m/link", "m/fifo", "../x", "m/missing"} {
+		if _, err := fingerprint.ReadInputs(dir, []string{bad}); err == nil {
+			t.Errorf("ReadInputs(%s) read it", bad)
+		}
 	}
 }
 

@@ -15,6 +15,11 @@ import (
 // cached is a parsed lockfile keyed by the SHA-256 of its bytes. HCL
 // parsing dominates a no-op plan of a large fleet, and the lock rarely
 // changes between plans; a content-addressed cache cannot go stale.
+//
+// The cache lives under .isoforge/, which a repository may commit: it is
+// untrusted. Its key only says which lockfile it claims to describe, so
+// every value read from it passes the same checks as the parser's
+// (checkPin, checkEntry), and a cache that fails any is ignored.
 type cached struct {
 	Sum      string           `json:"sum"`
 	Pin      *Pin             `json:"pin,omitempty"`
@@ -23,10 +28,10 @@ type cached struct {
 
 // LoadCached is Load, reusing the parse of identical bytes kept at
 // cachePath (under .isoforge/, never committed; losing it costs time).
-func LoadCached(path, cachePath string) (*Lock, hcl.Diagnostics) {
-	src, err := os.ReadFile(path)
+func LoadCached(path, cachePath string) (*Lock, *hcl.File, hcl.Diagnostics) {
+	src, err := readLimited(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return New(), nil
+		return New(), nil, nil
 	}
 	if err != nil {
 		return Load(path)
@@ -34,16 +39,20 @@ func LoadCached(path, cachePath string) (*Lock, hcl.Diagnostics) {
 	sum := sha256.Sum256(src)
 	key := hex.EncodeToString(sum[:])
 	if l, ok := readCache(cachePath, key); ok {
-		return l, nil
+		return l, nil, nil
 	}
-	l, diags := Parse(src, path)
+	l, f, diags := Parse(src, filepath.Base(path))
 	if !diags.HasErrors() {
 		writeCache(cachePath, key, l)
 	}
-	return l, diags
+	return l, f, diags
 }
 
 func readCache(path, key string) (*Lock, bool) {
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > 4*MaxSize {
+		return nil, false
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, false
@@ -53,8 +62,16 @@ func readCache(path, key string) (*Lock, bool) {
 		return nil, false
 	}
 	l := New()
-	l.pin = c.Pin
+	if c.Pin != nil {
+		if len(checkPin(*c.Pin)) > 0 {
+			return nil, false
+		}
+		l.SetPin(*c.Pin)
+	}
 	for n, e := range c.Variants {
+		if len(checkEntry(n, e)) > 0 {
+			return nil, false
+		}
 		l.SetVariant(n, e)
 	}
 	return l, true

@@ -12,16 +12,27 @@ import (
 // FileName is the lockfile next to isos.hcl, meant to be committed.
 const FileName = "isos.lock.hcl"
 
-// Pin is the resolved nixpkgs source.
+// Pin is the resolved nixpkgs source, pinned by content: NarHash is the
+// SRI NAR hash ("sha256-…") of the unpacked source tree, the hash Nix
+// itself reports for it (`nix hash path`), as flake.lock and npins record.
 type Pin struct {
 	// Channel is set when the revision was resolved from a channel.
 	Channel string
 	// Rev is the pinned 40-hex nixpkgs revision (channel or rev sources).
 	Rev string
-	// Path and PathHash pin a local checkout by content.
-	Path     string
-	PathHash string
+	// URL is the archive of Rev the NAR hash was computed from.
+	URL string
+	// Path is a local checkout relative to the configuration directory
+	// (slash-separated); empty for a checkout outside it, whose location
+	// never enters the committed lock.
+	Path string
+	// NarHash is the NAR hash of the source tree; empty for a rev not
+	// fetched yet (lock and apply compute it).
+	NarHash string
 }
+
+// Local reports whether the pin is a local checkout.
+func (p Pin) Local() bool { return p.Rev == "" }
 
 // ID is the pin's value in fingerprints: the revision, or the content hash
 // of a local checkout (never its location).
@@ -29,7 +40,7 @@ func (p Pin) ID() string {
 	if p.Rev != "" {
 		return "rev:" + p.Rev
 	}
-	return "path:" + p.PathHash
+	return "path:" + p.NarHash
 }
 
 // Entry is one built variant.
@@ -48,11 +59,14 @@ type Entry struct {
 type Lock struct {
 	pin      *Pin
 	variants map[string]Entry
+	// text caches each entry's rendered block, so saving a lock after one
+	// change renders one entry, not the whole fleet (see Bytes).
+	text map[string][]byte
 }
 
 // New returns an empty lock.
 func New() *Lock {
-	return &Lock{variants: map[string]Entry{}}
+	return &Lock{variants: map[string]Entry{}, text: map[string][]byte{}}
 }
 
 // Pin returns the nixpkgs pin, if any.
@@ -76,10 +90,14 @@ func (l *Lock) Variant(name string) (Entry, bool) {
 func (l *Lock) SetVariant(name string, e Entry) {
 	e.Inputs = maps.Clone(e.Inputs)
 	l.variants[name] = e
+	delete(l.text, name)
 }
 
 // RemoveVariant forgets a variant.
-func (l *Lock) RemoveVariant(name string) { delete(l.variants, name) }
+func (l *Lock) RemoveVariant(name string) {
+	delete(l.variants, name)
+	delete(l.text, name)
+}
 
 // VariantNames lists the locked variants, sorted.
 func (l *Lock) VariantNames() []string {

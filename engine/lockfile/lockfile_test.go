@@ -11,18 +11,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/rogpeppe/go-internal/diff"
 )
 
 func sampleLock(variants int, salt string) *lockfile.Lock {
 	l := lockfile.New()
-	l.SetPin(lockfile.Pin{Channel: "nixos-24.11", Rev: strings.Repeat("c", 40)})
+	rev := strings.Repeat("c", 40)
+	l.SetPin(lockfile.Pin{Channel: "nixos-24.11", Rev: rev, URL: "https://github.com/NixOS/nixpkgs/archive/" + rev + ".tar.gz",
+		NarHash: "sha256-" + strings.Repeat("B", 43) + "="})
 	for i := variants - 1; i >= 0; i-- {
 		name := fmt.Sprintf("site-%04d", i)
 		l.SetVariant(name, lockfile.Entry{
 			InputsHash: "h1:" + strings.Repeat("A", 43) + "=", Format: "install-iso",
 			Artifact: "out/" + name + ".iso", SHA256: strings.Repeat(salt, 64), Size: int64(i),
-			Inputs: map[string]string{"iso.nix": salt + "1", "src/modules/x.nix": salt + "2", "src/my module.nix": salt + "3"},
+			Inputs: map[string]string{"iso.nix": strings.Repeat(salt, 15) + "1", "src/modules/x.nix": strings.Repeat(salt, 15) + "2",
+				"src/my ${module}.nix": strings.Repeat(salt, 15) + "3"},
 		})
 	}
 	return l
@@ -31,9 +36,15 @@ func sampleLock(variants int, salt string) *lockfile.Lock {
 func TestRoundTripIsCanonical(t *testing.T) {
 	l := sampleLock(3, "d")
 	b := l.Bytes()
-	back, diags := lockfile.Parse(b, "isos.lock.hcl")
+	back, _, diags := lockfile.Parse(b, "isos.lock.hcl")
 	if diags.HasErrors() {
 		t.Fatalf("%s\n%s", diags.Error(), b)
+	}
+	if f := hclwrite.Format(b); string(f) != string(b) {
+		t.Errorf("the lock is not in canonical HCL format: fmt would rewrite it:\n%s", diff.Diff("lock", b, "fmt", f))
+	}
+	if !strings.Contains(string(b), "\n    \"src/modules/x.nix\"     = \"ddddddddddddddd2\"\n") {
+		t.Errorf("per-input hashes are not one per line:\n%s", b)
 	}
 	if !back.Equal(l) {
 		t.Fatalf("round trip changed the lock:\n%s", b)
@@ -59,7 +70,7 @@ func TestParseRejectsMalformedEntries(t *testing.T) {
 	}
 	for name, src := range tests {
 		t.Run(name, func(t *testing.T) {
-			if _, diags := lockfile.Parse([]byte(src), "isos.lock.hcl"); !diags.HasErrors() {
+			if _, _, diags := lockfile.Parse([]byte(src), "isos.lock.hcl"); !diags.HasErrors() {
 				t.Errorf("no error for %s", name)
 			}
 		})
@@ -67,7 +78,7 @@ func TestParseRejectsMalformedEntries(t *testing.T) {
 }
 
 func TestMissingFileIsEmpty(t *testing.T) {
-	l, diags := lockfile.Load(filepath.Join(t.TempDir(), "isos.lock.hcl"))
+	l, _, diags := lockfile.Load(filepath.Join(t.TempDir(), "isos.lock.hcl"))
 	if diags.HasErrors() || len(l.VariantNames()) != 0 {
 		t.Fatalf("want an empty lock, got %v %v", l.VariantNames(), diags)
 	}
@@ -118,7 +129,7 @@ func TestSaveSurvivesKill(t *testing.T) {
 		time.Sleep(time.Duration(r.Intn(40)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
-		got, diags := lockfile.Load(path)
+		got, _, diags := lockfile.Load(path)
 		if diags.HasErrors() {
 			t.Fatalf("kill %d: lock does not parse: %s", i, diags.Error())
 		}
@@ -133,11 +144,11 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`nixpkgs { rev = "x" }`))
 	f.Add([]byte(`variant "a" { size = -1 }`))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		l, diags := lockfile.Parse(src, "isos.lock.hcl")
+		l, _, diags := lockfile.Parse(src, "isos.lock.hcl")
 		if diags.HasErrors() {
 			return
 		}
-		back, diags := lockfile.Parse(l.Bytes(), "isos.lock.hcl")
+		back, _, diags := lockfile.Parse(l.Bytes(), "isos.lock.hcl")
 		if diags.HasErrors() || !back.Equal(l) {
 			t.Fatalf("a lock that parsed does not survive a rewrite: %v", diags)
 		}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/spec"
-	"golang.org/x/mod/sumdb/dirhash"
 )
 
 // DefaultChannelsURL serves <channel>/git-revision for every NixOS channel.
@@ -24,45 +23,101 @@ const DefaultChannelsURL = "https://channels.nixos.org"
 // ChannelsURLEnv overrides the channels host (mirrors, tests).
 const ChannelsURLEnv = "ISOFORGE_CHANNELS_URL"
 
+// DefaultArchivesURL serves <rev>.tar.gz for every nixpkgs revision.
+const DefaultArchivesURL = "https://github.com/NixOS/nixpkgs/archive"
+
+// ArchivesURLEnv overrides where newly pinned revisions are downloaded
+// from (mirrors, tests). A pin already in the lock keeps its url.
+const ArchivesURLEnv = "ISOFORGE_NIXPKGS_ARCHIVES"
+
 var revRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
 
 // Resolver turns a spec.Nixpkgs into a lockfile.Pin.
 type Resolver struct {
 	// ChannelsURL is the base URL of the channels host.
 	ChannelsURL string
+	// ArchivesURL is the base URL of revision archives.
+	ArchivesURL string
 	// Client does the HTTP requests; nil means a client with a timeout.
 	Client *http.Client
+	// Progress, when set, follows archive downloads.
+	Progress Progress
 }
 
-// TarballURL is the archive nix-build fetches for a pinned revision.
-func TarballURL(rev string) string {
-	return "https://github.com/NixOS/nixpkgs/archive/" + rev + ".tar.gz"
-}
-
-// Current returns the pin to build with: a rev as written, a local path
-// hashed now, or a channel's pin from the lock. It resolves the channel
-// over the network only when the lock has no pin for it or update is set.
-// resolved reports whether a new channel resolution happened.
-func (r *Resolver) Current(ctx context.Context, n spec.Nixpkgs, dir string, lock *lockfile.Lock, update bool) (p lockfile.Pin, resolved bool, err error) {
-	switch {
-	case n.Rev != "":
-		return lockfile.Pin{Rev: n.Rev}, false, nil
-	case n.Path != "":
-		h, err := HashPath(dir, n.Path)
-		return lockfile.Pin{Path: n.Path, PathHash: h}, false, err
+func (r *Resolver) client() *http.Client {
+	if r.Client != nil {
+		return r.Client
 	}
-	if old, ok := lock.Pin(); ok && !update && old.Channel == n.Channel && old.Rev != "" {
+	return &http.Client{Timeout: 10 * time.Minute}
+}
+
+// TarballURL is the archive of a revision.
+func (r *Resolver) TarballURL(rev string) string {
+	base := strings.TrimRight(r.ArchivesURL, "/")
+	if base == "" {
+		base = DefaultArchivesURL
+	}
+	return base + "/" + rev + ".tar.gz"
+}
+
+// Current returns the pin to build with, without downloading nixpkgs: a
+// rev as written (with its nar_hash when the lock has one for it), a
+// local path hashed now, or a channel's pin from the lock. It resolves
+// the channel over the network only when the lock has no pin for it or
+// update is set; resolved reports that it did. A rev pin may lack its
+// nar_hash; Complete computes it.
+func (r *Resolver) Current(ctx context.Context, n spec.Nixpkgs, dir string, lock *lockfile.Lock, update bool) (p lockfile.Pin, resolved bool, err error) {
+	if n.Path != "" {
+		return r.local(ctx, n, dir)
+	}
+	old, hasOld := lock.Pin()
+	if n.Rev != "" {
+		if hasOld && !update && old.Channel == "" && old.Rev == n.Rev {
+			return old, false, nil
+		}
+		return lockfile.Pin{Rev: n.Rev, URL: r.TarballURL(n.Rev)}, false, nil
+	}
+	if hasOld && !update && old.Channel == n.Channel && old.Rev != "" {
 		return old, false, nil
 	}
 	rev, err := r.Resolve(ctx, n.Channel)
-	return lockfile.Pin{Channel: n.Channel, Rev: rev}, true, err
+	return lockfile.Pin{Channel: n.Channel, Rev: rev, URL: r.TarballURL(rev)}, true, err
+}
+
+// local pins a checkout by its NAR hash. Its location enters the lock
+// only as a path relative to the configuration; a checkout outside it
+// (e.g. ISOFORGE_NIXPKGS_PATH) is recorded by hash alone.
+func (r *Resolver) local(ctx context.Context, n spec.Nixpkgs, dir string) (lockfile.Pin, bool, error) {
+	h, err := HashTree(ctx, LocalPath(dir, n.Path))
+	if err != nil {
+		return lockfile.Pin{}, false, err
+	}
+	p := lockfile.Pin{NarHash: h}
+	if !filepath.IsAbs(n.Path) {
+		p.Path = filepath.ToSlash(n.Path)
+	}
+	return p, false, nil
+}
+
+// Complete computes the nar_hash of a rev pin that has none yet, by
+// downloading its archive (lock and apply do; plan never downloads).
+func (r *Resolver) Complete(ctx context.Context, p lockfile.Pin) (lockfile.Pin, error) {
+	if p.Local() || p.NarHash != "" {
+		return p, nil
+	}
+	h, err := r.HashArchive(ctx, p.URL, r.Progress)
+	if err != nil {
+		return p, err
+	}
+	p.NarHash = h
+	return p, nil
 }
 
 // Locked returns the pin without any network access, or an error saying
-// how to create it. validate -locked uses it.
-func Locked(n spec.Nixpkgs, dir string, lock *lockfile.Lock) (lockfile.Pin, error) {
+// how to create it. validate -locked and plan -refresh=false use it.
+func Locked(ctx context.Context, n spec.Nixpkgs, dir string, lock *lockfile.Lock) (lockfile.Pin, error) {
 	if n.Channel == "" {
-		p, _, err := (&Resolver{}).Current(context.Background(), n, dir, lock, false)
+		p, _, err := (&Resolver{}).Current(ctx, n, dir, lock, false)
 		return p, err
 	}
 	old, ok := lock.Pin()
@@ -79,15 +134,11 @@ func (r *Resolver) Resolve(ctx context.Context, channel string) (string, error) 
 		base = DefaultChannelsURL
 	}
 	url := base + "/" + channel + "/git-revision"
-	client := r.Client
-	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
-	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return "", err
 	}
-	resp, err := client.Do(req)
+	resp, err := r.client().Do(req)
 	if err != nil {
 		return "", fmt.Errorf("resolving channel %s: %w (offline? pin an exact revision with nixpkgs { rev = \"...\" })", channel, err)
 	}
@@ -112,14 +163,5 @@ func LocalPath(dir, p string) string {
 	if filepath.IsAbs(p) {
 		return p
 	}
-	return filepath.Join(dir, p)
-}
-
-// HashPath hashes a local nixpkgs checkout by content.
-func HashPath(dir, p string) (string, error) {
-	h, err := dirhash.HashDir(LocalPath(dir, p), "", dirhash.Hash1)
-	if err != nil {
-		return "", fmt.Errorf("hashing nixpkgs path %s: %w", p, err)
-	}
-	return h, nil
+	return filepath.Join(dir, filepath.FromSlash(p))
 }

@@ -71,12 +71,15 @@ func TestRevAndPathNeedNoNetwork(t *testing.T) {
 	if err != nil || p.ID() != "rev:"+rev {
 		t.Errorf("rev: %+v %v", p, err)
 	}
+	if p.NarHash != "" || p.URL != r.TarballURL(rev) {
+		t.Errorf("a rev pin is not downloaded by Current: %+v", p)
+	}
 	dir := t.TempDir()
 	p1, _, err := r.Current(context.Background(), spec.Nixpkgs{Path: dir}, "", lockfile.New(), false)
-	if err != nil || !strings.HasPrefix(p1.PathHash, "h1:") {
-		t.Fatalf("path: %+v %v", p1, err)
+	if err != nil || !strings.HasPrefix(p1.NarHash, "sha256-") || p1.Path != "" {
+		t.Fatalf("absolute path: %+v %v", p1, err)
 	}
-	if _, err := pin.Locked(spec.Nixpkgs{Channel: "nixos-24.11"}, "", lockfile.New()); err == nil || !strings.Contains(err.Error(), "isoforge lock") {
+	if _, err := pin.Locked(context.Background(), spec.Nixpkgs{Channel: "nixos-24.11"}, "", lockfile.New()); err == nil || !strings.Contains(err.Error(), "isoforge lock") {
 		t.Errorf("Locked without a pin must say to run isoforge lock, got %v", err)
 	}
 }

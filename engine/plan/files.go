@@ -1,10 +1,12 @@
 package plan
 
 import (
+	"strings"
+
 	"github.com/isoforge/isoforge/engine/fingerprint"
 )
 
-// fileCache reads each variant's module files once per plan, since fleets
+// fileCache reads each set of input files once per plan, since fleets
 // share the same modules across many variants.
 type fileCache struct {
 	dir  string
@@ -15,18 +17,15 @@ func newFileCache(dir string) *fileCache {
 	return &fileCache{dir: dir, sets: map[string]map[string][]byte{}}
 }
 
-func (c *fileCache) moduleFiles(modules []string, rawNix string) (map[string][]byte, error) {
-	key := rawNix
-	for _, m := range modules {
-		key += "\x00" + m
+func (c *fileCache) inputFiles(files []string) (map[string][]byte, error) {
+	key := strings.Join(files, "\x00")
+	if set, ok := c.sets[key]; ok {
+		return set, nil
 	}
-	if files, ok := c.sets[key]; ok {
-		return files, nil
-	}
-	files, err := fingerprint.ModuleFiles(c.dir, modules, rawNix)
+	set, err := fingerprint.ReadInputs(c.dir, files)
 	if err != nil {
 		return nil, err
 	}
-	c.sets[key] = files
-	return files, nil
+	c.sets[key] = set
+	return set, nil
 }

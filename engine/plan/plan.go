@@ -78,6 +78,12 @@ type Options struct {
 	Replace []string
 	// Verify re-hashes every artifact instead of trusting the stat cache.
 	Verify bool
+	// NoRefresh compares inputs with the lock only and ignores the output
+	// directory (plan -refresh=false): the offline CI question "does the
+	// committed lock match the configuration".
+	NoRefresh bool
+	// Prune says removed variants' artifacts will be deleted.
+	Prune bool
 }
 
 // Build computes the plan.
@@ -87,10 +93,12 @@ func Build(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, cache *finge
 	}
 	p := &Plan{Pin: pin}
 	files := newFileCache(cfg.Dir)
+	configured := make(map[string]bool, len(cfg.Variants))
 	for _, v := range cfg.Variants {
 		if !selected(v.Name, opts.Targets) {
 			continue
 		}
+		configured[v.Name] = true
 		a, err := decide(cfg, v, lock, pin, cache, files, opts)
 		if err != nil {
 			return nil, err
@@ -98,12 +106,12 @@ func Build(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, cache *finge
 		p.Actions = append(p.Actions, a)
 	}
 	for _, name := range lock.VariantNames() {
-		if _, ok := cfg.Variant(name); ok || !selected(name, opts.Targets) {
+		if configured[name] || !selected(name, opts.Targets) {
 			continue
 		}
 		e, _ := lock.Variant(name)
 		p.Actions = append(p.Actions, Action{Variant: name, Kind: Remove, Artifact: e.Artifact, Locked: &e,
-			Reasons: []string{"no longer in the configuration"}})
+			Reasons: []string{removeReason(e.Artifact, opts.Prune)}})
 	}
 	sort.SliceStable(p.Actions, func(i, j int) bool { return p.Actions[i].Variant < p.Actions[j].Variant })
 	return p, nil
@@ -117,7 +125,7 @@ func Inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin) ([]byte, fingerp
 
 func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache) (render.Rendered, fingerprint.Result, error) {
 	rendered := render.Render(v, render.Options{Revision: pin.Rev})
-	mods, err := files.moduleFiles(v.Modules, v.Nix)
+	mods, err := files.inputFiles(v.Inputs)
 	if err != nil {
 		return rendered, fingerprint.Result{}, err
 	}
@@ -142,7 +150,7 @@ func decide(cfg *spec.Config, v spec.Variant, lock *lockfile.Lock, pin lockfile.
 	a.Locked = &e
 	if e.InputsHash != res.Hash {
 		a.Kind, a.Reasons = Rebuild, reasons(fingerprint.Diff(e.Inputs, res.Inputs))
-	} else if drift := artifactDrift(cfg.Dir, a.Artifact, e, cache, opts.Verify); drift != "" {
+	} else if drift := artifactDrift(cfg.Dir, a.Artifact, e, cache, opts); drift != "" {
 		a.Kind, a.Drift, a.Reasons = Rebuild, true, []string{drift}
 	} else {
 		a.Kind = NoOp
@@ -153,13 +161,24 @@ func decide(cfg *spec.Config, v spec.Variant, lock *lockfile.Lock, pin lockfile.
 	return a, nil
 }
 
+// removeReason says what happens to a removed variant's artifact.
+func removeReason(artifact string, prune bool) string {
+	if prune {
+		return fmt.Sprintf("no longer in the configuration (-prune: artifact %s deleted unless changed by hand)", artifact)
+	}
+	return fmt.Sprintf("no longer in the configuration (artifact %s kept; -prune deletes it)", artifact)
+}
+
 // artifactDrift explains why the artifact on disk does not match the
-// lock, or returns "".
-func artifactDrift(dir, artifact string, e lockfile.Entry, cache *fingerprint.StatCache, verify bool) string {
+// lock, or returns "". With NoRefresh the output directory is not read.
+func artifactDrift(dir, artifact string, e lockfile.Entry, cache *fingerprint.StatCache, opts Options) string {
 	if e.Artifact != artifact {
 		return fmt.Sprintf("artifact moved from %s to %s", e.Artifact, artifact)
 	}
-	sum, _, err := cache.Sum(path.Join(dir, artifact), verify)
+	if opts.NoRefresh {
+		return ""
+	}
+	sum, _, err := cache.Sum(path.Join(dir, artifact), opts.Verify)
 	switch {
 	case errors.Is(err, fingerprint.ErrMissing):
 		return "drift: " + artifact + " is missing"
@@ -245,8 +264,12 @@ func checkNames(cfg *spec.Config, lock *lockfile.Lock, opts Options) error {
 			return fmt.Errorf("-target %q matches no variant; variants: %s", t, strings.Join(cfg.VariantNames(), ", "))
 		}
 	}
+	configured := make(map[string]bool, len(cfg.Variants))
+	for _, v := range cfg.Variants {
+		configured[v.Name] = true
+	}
 	for _, r := range opts.Replace {
-		if _, ok := cfg.Variant(r); !ok {
+		if !configured[r] {
 			return fmt.Errorf("-replace %q: no such variant; variants: %s", r, strings.Join(cfg.VariantNames(), ", "))
 		}
 	}

@@ -169,7 +169,7 @@ nixpkgs { channel = "nixos-24.11" }
 			change: func(t *testing.T, dir string) {
 				writeFiles(t, dir, map[string]string{"isos.hcl": strings.Replace(baseConfig, `variant "rescue" {}`, "", 1)})
 			},
-			want: map[string]want{"rescue": {plan.Remove, "no longer in the configuration"}, "site-ams": {plan.NoOp, ""}, "site-fra": {plan.NoOp, ""}},
+			want: map[string]want{"rescue": {plan.Remove, "no longer in the configuration (artifact out/rescue.iso kept; -prune deletes it)"}, "site-ams": {plan.NoOp, ""}, "site-fra": {plan.NoOp, ""}},
 		},
 		{
 			name: "format changed",

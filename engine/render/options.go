@@ -48,8 +48,9 @@ var renderers = map[string]renderer{
 	"kernel_params": func(w *writer, v spec.Variant, _ spec.Format) {
 		writeStrings(w, "kernel_params", "boot.kernelParams", v.KernelParams)
 	},
-	"wifi": renderWifi,
-	"nix":  nil,
+	"wifi":         renderWifi,
+	"extra_inputs": nil,
+	"nix":          nil,
 }
 
 // renderFormatDefaults writes what a format needs beyond its base module.

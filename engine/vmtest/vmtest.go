@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/isoforge/isoforge/engine/apply"
+	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 	"golang.org/x/crypto/ssh"
@@ -280,7 +281,7 @@ func (c *console) line(_, l string) {
 // writeLog saves the serial console as .isoforge/logs/<variant>.test.log
 // and returns that path relative to the configuration directory.
 func (t *Tester) writeLog(variant string, c *console) string {
-	rel := filepath.Join(apply.StateDir, "logs", variant+".test.log")
+	rel := filepath.Join(workspace.StateDir, "logs", variant+".test.log")
 	c.mu.Lock()
 	text := strings.Join(c.lines, "\n") + "\n"
 	c.mu.Unlock()

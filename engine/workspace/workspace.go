@@ -1,14 +1,16 @@
 // Package workspace ties a decoded configuration to its lockfile, stat
-// cache and nixpkgs pin: the state every plan, apply and lock starts from.
+// cache and nixpkgs pin: the state every plan, apply and lock starts
+// from. It owns .isoforge/: its paths, the directory lock and cleanup.
 package workspace
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/fingerprint"
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/pin"
@@ -21,17 +23,31 @@ type Workspace struct {
 	Cfg      *spec.Config
 	Lock     *lockfile.Lock
 	LockPath string
+	// LockFile is the parsed lockfile source, for diagnostic snippets
+	// (nil when the lock came from the parse cache or does not exist).
+	LockFile *hcl.File
 	Cache    *fingerprint.StatCache
 }
 
-// Open loads the lockfile next to the configuration.
+// ConfigID identifies a configuration directory (container labels, the
+// lock parse cache).
+func ConfigID(dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	return hex.EncodeToString(sum[:6])
+}
+
+// Open loads the lockfile next to the configuration, after refusing
+// symlinked state and output directories.
 func Open(cfg *spec.Config) (*Workspace, hcl.Diagnostics) {
 	lockPath := filepath.Join(cfg.Dir, lockfile.FileName)
-	lock, diags := lockfile.LoadCached(lockPath, filepath.Join(cfg.Dir, apply.StateDir, "lock.json"))
-	return &Workspace{
-		Cfg: cfg, Lock: lock, LockPath: lockPath,
-		Cache: fingerprint.LoadStatCache(filepath.Join(cfg.Dir, apply.StateDir, "statcache.json")),
-	}, diags
+	ws := &Workspace{Cfg: cfg, Lock: lockfile.New(), LockPath: lockPath, Cache: fingerprint.LoadStatCache("")}
+	if diags := CheckLinks(cfg.Dir, filepath.FromSlash(cfg.OutputDir)); diags.HasErrors() {
+		return ws, diags
+	}
+	lock, f, diags := lockfile.LoadCached(lockPath, lockCachePath(cfg.Dir))
+	ws.Lock, ws.LockFile = lock, f
+	ws.Cache = fingerprint.LoadStatCache(statCachePath(cfg.Dir))
+	return ws, diags
 }
 
 // Pin returns the nixpkgs pin to build with, resolving a channel over the
@@ -57,29 +73,28 @@ type Mismatch struct {
 
 // CheckLocked compares every variant's inputs hash with the lock, offline
 // and without touching artifacts: the CI and pre-commit guard.
-func (w *Workspace) CheckLocked() ([]Mismatch, error) {
-	p, err := pin.Locked(w.Cfg.Nixpkgs, w.Cfg.Dir, w.Lock)
+func (w *Workspace) CheckLocked(ctx context.Context) ([]Mismatch, error) {
+	p, err := pin.Locked(ctx, w.Cfg.Nixpkgs, w.Cfg.Dir, w.Lock)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := plan.Build(w.Cfg, w.Lock, p, w.Cache, plan.Options{NoRefresh: true})
 	if err != nil {
 		return nil, err
 	}
 	var out []Mismatch
-	for _, v := range w.Cfg.Variants {
-		e, ok := w.Lock.Variant(v.Name)
-		if !ok {
-			out = append(out, Mismatch{v.Name, "not in " + lockfile.FileName})
-			continue
-		}
-		_, res, err := plan.Inputs(w.Cfg, v, p)
-		if err != nil {
-			return nil, err
-		}
-		if res.Hash != e.InputsHash {
-			out = append(out, Mismatch{v.Name, "inputs changed: " + changedNames(fingerprint.Diff(e.Inputs, res.Inputs))})
-		}
-	}
-	for _, n := range w.Lock.VariantNames() {
-		if _, ok := w.Cfg.Variant(n); !ok {
-			out = append(out, Mismatch{n, "locked but no longer configured"})
+	for _, a := range pl.Actions {
+		switch a.Kind {
+		case plan.Create:
+			out = append(out, Mismatch{a.Variant, "not in " + lockfile.FileName})
+		case plan.Rebuild:
+			if a.Drift {
+				out = append(out, Mismatch{a.Variant, strings.Join(a.Reasons, "; ")})
+				continue
+			}
+			out = append(out, Mismatch{a.Variant, "inputs changed: " + changedNames(fingerprint.Diff(a.Locked.Inputs, a.Inputs.Inputs))})
+		case plan.Remove:
+			out = append(out, Mismatch{a.Variant, "locked but no longer configured"})
 		}
 	}
 	return out, nil

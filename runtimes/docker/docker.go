@@ -95,7 +95,7 @@ func (r *Runtime) EnsureVolume(ctx context.Context, name string) (bool, error) {
 	if !cerrdefs.IsNotFound(err) {
 		return false, fmt.Errorf("docker: checking volume %s: %w", name, err)
 	}
-	_, err = r.cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: name, Labels: map[string]string{"io.isoforge.volume": "nix-store"}})
+	_, err = r.cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: name, Labels: map[string]string{runtimes.LabelVolume: "nix-store"}})
 	if err != nil {
 		return false, fmt.Errorf("docker: creating volume %s: %w", name, err)
 	}
@@ -155,5 +155,5 @@ func (r *Runtime) Volume(ctx context.Context, name string) (runtimes.VolumeInfo,
 	if err != nil {
 		return runtimes.VolumeInfo{}, err
 	}
-	return runtimes.VolumeInfo{Exists: true, Mountpoint: v.Volume.Mountpoint}, nil
+	return runtimes.VolumeInfo{Exists: true, Mountpoint: v.Volume.Mountpoint, Labels: v.Volume.Labels}, nil
 }

@@ -97,6 +97,9 @@ func hostConfigFor(cs runtimes.ContainerSpec) *container.HostConfig {
 			network.PortBinding{HostIP: ip, HostPort: strconv.Itoa(int(p.HostPort))})
 	}
 	hc.Memory = cs.MemoryBytes
+	pids := cs.Pids()
+	hc.PidsLimit = &pids
+	hc.SecurityOpt = []string{"no-new-privileges"}
 	return hc
 }
 

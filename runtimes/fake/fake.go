@@ -31,7 +31,15 @@ type Runtime struct {
 	Runs []runtimes.ContainerSpec
 	// MissingImage makes EnsureImage fail as a failed pull does.
 	MissingImage bool
-	running      map[string]runtimes.Container
+	// FetchFail makes the init container fail with this line.
+	FetchFail string
+	// ForeignVolume makes the store volume exist without isoforge's
+	// label, as another application's volume would.
+	ForeignVolume bool
+	// During runs inside each build, as something changing the host
+	// while a real builder runs would (an edit, a git checkout).
+	During  func(runtimes.ContainerSpec)
+	running map[string]runtimes.Container
 }
 
 // Register makes "fake" selectable by name.
@@ -78,7 +86,13 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 	code, fails := r.Fail[cs.Labels[runtimes.LabelVariant]]
 	r.mu.Unlock()
 	defer func() { r.mu.Lock(); delete(r.running, cs.Name); r.mu.Unlock() }()
+	if cs.Labels[runtimes.LabelVariant] == InitVariant {
+		return r.fetch(cs, out)
+	}
 	out("stdout", "fake builder: "+cs.Labels[runtimes.LabelVariant])
+	if r.During != nil {
+		r.During(cs)
+	}
 	select {
 	case <-ctx.Done():
 		return -1, ctx.Err()
@@ -89,6 +103,24 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return code, nil
 	}
 	return 0, writeArtifact(cs)
+}
+
+// InitVariant labels the init container that fetches nixpkgs.
+const InitVariant = "_init"
+
+// FakeSource is the store path the fake "fetches" nixpkgs to.
+const FakeSource = "/nix/store/00000000000000000000000000000000-source"
+
+// fetch plays the init container: it prints the marker line of
+// apply.FetchScript with a fake store path, or fails as a fetch with a
+// hash mismatch does when FetchFail is set.
+func (r *Runtime) fetch(cs runtimes.ContainerSpec, out runtimes.LineWriter) (int, error) {
+	if r.FetchFail != "" {
+		out("stderr", r.FetchFail)
+		return 1, nil
+	}
+	out("stdout", `isoforge-nixpkgs="`+FakeSource+`"`)
+	return 0, nil
 }
 
 func writeArtifact(cs runtimes.ContainerSpec) error {
@@ -140,11 +172,18 @@ func (r *Runtime) Remove(_ context.Context, id string) error {
 // Close implements runtimes.Runtime.
 func (r *Runtime) Close() error { return nil }
 
-// RunCount returns how many containers ran.
+// RunCount returns how many build containers ran (the init container
+// that fetches nixpkgs is not counted).
 func (r *Runtime) RunCount() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.Runs)
+	n := 0
+	for _, cs := range r.Runs {
+		if cs.Labels[runtimes.LabelVariant] != InitVariant {
+			n++
+		}
+	}
+	return n
 }
 
 // ImageExists implements runtimes.Runtime.
@@ -152,5 +191,8 @@ func (r *Runtime) ImageExists(context.Context, string) (bool, error) { return !r
 
 // Volume implements runtimes.Runtime.
 func (r *Runtime) Volume(context.Context, string) (runtimes.VolumeInfo, error) {
-	return runtimes.VolumeInfo{Exists: true}, nil
+	if r.ForeignVolume {
+		return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{"com.example.app": "db"}}, nil
+	}
+	return runtimes.VolumeInfo{Exists: true, Labels: map[string]string{runtimes.LabelVolume: "nix-store"}}, nil
 }

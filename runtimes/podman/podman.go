@@ -127,7 +127,7 @@ func (r *Runtime) EnsureVolume(ctx context.Context, name string) (bool, error) {
 	if ok {
 		return false, nil
 	}
-	_, err = volumes.Create(c, entities.VolumeCreateOptions{Name: name, Label: map[string]string{"io.isoforge.volume": "nix-store"}}, nil)
+	_, err = volumes.Create(c, entities.VolumeCreateOptions{Name: name, Label: map[string]string{runtimes.LabelVolume: "nix-store"}}, nil)
 	if err != nil {
 		return false, fmt.Errorf("podman: creating volume %s: %w", name, err)
 	}
@@ -189,5 +189,5 @@ func (r *Runtime) Volume(ctx context.Context, name string) (runtimes.VolumeInfo,
 	if err != nil {
 		return runtimes.VolumeInfo{}, err
 	}
-	return runtimes.VolumeInfo{Exists: true, Mountpoint: v.Mountpoint}, nil
+	return runtimes.VolumeInfo{Exists: true, Mountpoint: v.Mountpoint, Labels: v.Labels}, nil
 }

@@ -99,8 +99,10 @@ func specFor(cs runtimes.ContainerSpec) *specgen.SpecGenerator {
 			HostIP: p.HostIP, HostPort: p.HostPort, ContainerPort: p.ContainerPort, Protocol: "tcp",
 		})
 	}
+	s.ResourceLimits = &spec.LinuxResources{Pids: &spec.LinuxPids{Limit: cs.Pids()}}
 	if cs.MemoryBytes > 0 {
-		s.ResourceLimits = &spec.LinuxResources{Memory: &spec.LinuxMemory{Limit: &cs.MemoryBytes}}
+		s.ResourceLimits.Memory = &spec.LinuxMemory{Limit: &cs.MemoryBytes}
 	}
+	s.NoNewPrivileges = true
 	return s
 }

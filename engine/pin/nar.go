@@ -1,0 +1,183 @@
+package pin
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/nix-community/go-nix/pkg/nar"
+)
+
+// A local checkout is hashed without version-control and editor files, so
+// `git fetch` or an open editor does not rebuild the fleet. The builder
+// imports the tree with the same filter (NixFilter), so the store path it
+// builds from has exactly the hash isoforge computed.
+var (
+	excludedNames = []string{".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj", ".direnv", ".DS_Store"}
+	// excludedPatterns are POSIX extended regexps, read by Go and by
+	// Nix's builtins.match alike (which matches whole strings): swap
+	// files, backups, Emacs lock and autosave files.
+	excludedPatterns = []string{`.*\.sw[a-p]`, `.*~`, `\.#.*`, `#.*#`}
+	excludedRe       = regexp.MustCompile(`^(?:` + strings.Join(excludedPatterns, "|") + `)$`)
+)
+
+// excluded reports whether a file or directory of this name is left out
+// of a local checkout's hash.
+func excluded(name string) bool {
+	for _, n := range excludedNames {
+		if name == n {
+			return true
+		}
+	}
+	return excludedRe.MatchString(name)
+}
+
+// NixFilter is the builtins.path filter that leaves out what excluded
+// leaves out.
+func NixFilter() string {
+	names := make([]string, len(excludedNames))
+	for i, n := range excludedNames {
+		names[i] = nixString(n)
+	}
+	var matches []string
+	for _, p := range excludedPatterns {
+		matches = append(matches, "builtins.match "+nixString(p)+" b != null")
+	}
+	return "(p: t: let b = baseNameOf p; in !(builtins.elem b [ " + strings.Join(names, " ") + " ] || " +
+		strings.Join(matches, " || ") + "))"
+}
+
+func nixString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `${`, `\${`)
+	return `"` + r.Replace(s) + `"`
+}
+
+// SRI renders a SHA-256 digest as Nix and flake.lock write it.
+func SRI(h hash.Hash) string {
+	return "sha256-" + base64.StdEncoding.EncodeToString(h.Sum(nil))
+}
+
+// HashTree is the NAR hash of a local directory, as
+// `nix hash path` prints it for the same tree without the excluded
+// files. It reads through an os.Root, so no symlink inside the tree is
+// followed (symlinks are hashed as links, as Nix does), and stops when
+// ctx is cancelled.
+func HashTree(ctx context.Context, dir string) (string, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return "", fmt.Errorf("opening nixpkgs path: %w", err)
+	}
+	defer root.Close()
+	h := sha256.New()
+	nw, err := nar.NewWriter(h)
+	if err != nil {
+		return "", err
+	}
+	defer nw.Close()
+	if err := dumpDir(ctx, root, nw, "."); err != nil {
+		return "", fmt.Errorf("hashing nixpkgs path %s: %w", dir, err)
+	}
+	if err := nw.Close(); err != nil {
+		return "", err
+	}
+	return SRI(h), nil
+}
+
+// narPath is a NAR header path for a path relative to the root.
+func narPath(rel string) string {
+	if rel == "." {
+		return "/"
+	}
+	return "/" + rel
+}
+
+func dumpDir(ctx context.Context, root *os.Root, nw *nar.Writer, rel string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := nw.WriteHeader(&nar.Header{Path: narPath(rel), Type: nar.TypeDirectory}); err != nil {
+		return err
+	}
+	f, err := root.Open(rel)
+	if err != nil {
+		return err
+	}
+	entries, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	// NAR orders a directory's entries by name, bytewise.
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	for _, e := range entries {
+		if excluded(e.Name()) {
+			continue
+		}
+		if err := dumpEntry(ctx, root, nw, path.Join(rel, e.Name()), e.Type()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func dumpEntry(ctx context.Context, root *os.Root, nw *nar.Writer, rel string, typ fs.FileMode) error {
+	switch {
+	case typ.IsDir():
+		return dumpDir(ctx, root, nw, rel)
+	case typ&fs.ModeSymlink != 0:
+		target, err := root.Readlink(rel)
+		if err != nil {
+			return err
+		}
+		return nw.WriteHeader(&nar.Header{Path: narPath(rel), Type: nar.TypeSymlink, LinkTarget: target})
+	case typ.IsRegular():
+		return dumpFile(ctx, root, nw, rel)
+	}
+	return fmt.Errorf("%s is neither a file, a directory nor a symlink (a device or FIFO); remove it", rel)
+}
+
+func dumpFile(ctx context.Context, root *os.Root, nw *nar.Writer, rel string) error {
+	f, err := root.OpenFile(rel, os.O_RDONLY|noFollow, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s changed type while being hashed", rel)
+	}
+	err = nw.WriteHeader(&nar.Header{Path: narPath(rel), Type: nar.TypeRegular, Size: st.Size(), Executable: st.Mode()&0o100 != 0})
+	if err != nil {
+		return err
+	}
+	n, err := io.Copy(nw, ctxReader{ctx, io.LimitReader(f, st.Size())})
+	if err == nil && n != st.Size() {
+		err = fmt.Errorf("%s changed size while being hashed", rel)
+	}
+	return err
+}
+
+// ctxReader stops a long copy when the context is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

@@ -1,0 +1,213 @@
+package pin_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/isoforge/isoforge/engine/lockfile"
+	"github.com/isoforge/isoforge/engine/pin"
+	"github.com/isoforge/isoforge/spec"
+)
+
+// nixHashPath is what Nix itself says: Debian's nix-bin, the reference
+// the NAR hash must equal.
+func nixHashPath(t testing.TB, dir string) string {
+	t.Helper()
+	out, err := exec.Command("nix", "--extra-experimental-features", "nix-command", "hash", "path", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("nix hash path (install nix-bin; scripts/test-env.sh does): %v\n%s", err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+type entry struct {
+	name, body, link string
+	mode             int64
+	dir              bool
+}
+
+// miniNixpkgs is an archive laid out as GitHub serves nixpkgs: a pax
+// comment, one top-level directory, files, an executable, a symlink, an
+// empty directory and an empty file.
+var miniNixpkgs = []entry{
+	{name: "nixpkgs-abc/", dir: true, mode: 0o755},
+	{name: "nixpkgs-abc/default.nix", body: "{ ... }: { }\n", mode: 0o644},
+	{name: "nixpkgs-abc/nixos/", dir: true, mode: 0o755},
+	{name: "nixpkgs-abc/nixos/default.nix", body: "{ configuration ? import <nixos-config> }: configuration\n", mode: 0o644},
+	{name: "nixpkgs-abc/maintainers/scripts/", dir: true, mode: 0o755},
+	{name: "nixpkgs-abc/maintainers/scripts/run.sh", body: "#!/bin/sh\necho hi\n", mode: 0o755},
+	{name: "nixpkgs-abc/lib", link: "nixos"},
+	{name: "nixpkgs-abc/empty/", dir: true, mode: 0o755},
+	{name: "nixpkgs-abc/.version", body: "", mode: 0o644},
+	{name: "nixpkgs-abc/Z-upper", body: "sorts before lower case", mode: 0o644},
+}
+
+func tarball(t testing.TB, entries []entry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	tw.WriteHeader(&tar.Header{Typeflag: tar.TypeXGlobalHeader, Name: "pax_global_header", PAXRecords: map[string]string{"comment": "abc"}})
+	for _, e := range entries {
+		h := &tar.Header{Name: e.name, Mode: e.mode, Typeflag: tar.TypeReg, Size: int64(len(e.body))}
+		switch {
+		case e.dir:
+			h.Typeflag, h.Size = tar.TypeDir, 0
+		case e.link != "":
+			h.Typeflag, h.Linkname, h.Size, h.Mode = tar.TypeSymlink, e.link, 0, 0o777
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write([]byte(e.body))
+	}
+	tw.Close()
+	gz.Close()
+	return buf.Bytes()
+}
+
+func serve(t testing.TB, archive []byte) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, ".tar.gz") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(archive)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// unpacked extracts an archive with tar and returns its top directory.
+func unpacked(t testing.TB, archive []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command("tar", "-xzf", "-", "-C", dir)
+	cmd.Stdin = bytes.NewReader(archive)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, "nixpkgs-*"))
+	if len(matches) != 1 {
+		t.Fatalf("unpacked %v", matches)
+	}
+	return matches[0]
+}
+
+// TestLockRecordsNixsNarHash pins a rev against an httptest archive host:
+// the pin's nar_hash equals `nix hash path` of the unpacked tree, and
+// the progress callback sees the whole download.
+func TestLockRecordsNixsNarHash(t *testing.T) {
+	archive := tarball(t, miniNixpkgs)
+	var last int64
+	r := &pin.Resolver{ArchivesURL: serve(t, archive).URL + "/archive", Progress: func(done, _ int64) { last = done }}
+	p, _, err := r.Current(context.Background(), spec.Nixpkgs{Rev: rev}, t.TempDir(), lockfile.New(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err = r.Complete(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := nixHashPath(t, unpacked(t, archive)); p.NarHash != want {
+		t.Errorf("nar_hash %s, nix hash path says %s", p.NarHash, want)
+	}
+	if !strings.HasSuffix(p.URL, "/archive/"+rev+".tar.gz") || last != int64(len(archive)) {
+		t.Errorf("url %s, progress %d of %d", p.URL, last, len(archive))
+	}
+}
+
+func TestArchiveErrors(t *testing.T) {
+	tests := map[string][]byte{
+		"two top-level entries": tarball(t, []entry{{name: "a", body: "x"}, {name: "b", body: "y"}}),
+		"escaping entry":        tarball(t, []entry{{name: "top/", dir: true}, {name: "../../etc/x", body: "y"}}),
+		"not gzip":              []byte("<html>rate limited</html>"),
+	}
+	for name, archive := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := &pin.Resolver{}
+			_, err := r.HashArchive(context.Background(), serve(t, archive).URL+"/x.tar.gz", nil)
+			if err == nil {
+				t.Fatal("no error")
+			}
+		})
+	}
+	if _, err := (&pin.Resolver{}).HashArchive(context.Background(), "http://127.0.0.1:1/x.tar.gz", nil); err == nil {
+		t.Error("an unreachable host gave no error")
+	}
+}
+
+// TestLocalPinIgnoresVCS: a local checkout's hash equals `nix hash path`
+// of the tree without .git, and `touch .git/x` or an editor's swap file
+// changes nothing; the lock records the path relative to the
+// configuration.
+func TestLocalPinIgnoresVCS(t *testing.T) {
+	cfgDir := t.TempDir()
+	tree := filepath.Join(cfgDir, "vendor", "nixpkgs")
+	clean := t.TempDir()
+	for _, root := range []string{tree, clean} {
+		os.MkdirAll(filepath.Join(root, "nixos"), 0o755)
+		os.WriteFile(filepath.Join(root, "nixos", "default.nix"), []byte("{ }: { }\n"), 0o644)
+		os.WriteFile(filepath.Join(root, "run.sh"), []byte("#!/bin/sh\n"), 0o755)
+		os.Symlink("nixos", filepath.Join(root, "lib"))
+	}
+	os.MkdirAll(filepath.Join(tree, ".git", "objects"), 0o755)
+	os.WriteFile(filepath.Join(tree, ".git", "HEAD"), []byte("ref: main\n"), 0o644)
+	r := &pin.Resolver{}
+	n := spec.Nixpkgs{Path: "vendor/nixpkgs"}
+	p, _, err := r.Current(context.Background(), n, cfgDir, lockfile.New(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := nixHashPath(t, clean); p.NarHash != want || p.Path != "vendor/nixpkgs" {
+		t.Fatalf("pin %+v, want nar_hash %s and a relative path", p, want)
+	}
+	os.WriteFile(filepath.Join(tree, ".git", "x"), nil, 0o644)
+	os.WriteFile(filepath.Join(tree, "nixos", ".default.nix.swp"), []byte("vim"), 0o644)
+	os.WriteFile(filepath.Join(tree, "nixos", "default.nix~"), []byte("backup"), 0o644)
+	again, _, _ := r.Current(context.Background(), n, cfgDir, lockfile.New(), false)
+	if again.NarHash != p.NarHash {
+		t.Errorf("VCS or editor files changed the hash")
+	}
+	os.WriteFile(filepath.Join(tree, "nixos", "default.nix"), []byte("{ }: { x = 1; }\n"), 0o644)
+	if edited, _, _ := r.Current(context.Background(), n, cfgDir, lockfile.New(), false); edited.NarHash == p.NarHash {
+		t.Errorf("editing a file did not change the hash")
+	}
+}
+
+// TestHashTreeRefusesFIFO: a FIFO in a checkout is an error, not a hang.
+func TestHashTreeRefusesFIFO(t *testing.T) {
+	dir := t.TempDir()
+	if err := exec.Command("mkfifo", filepath.Join(dir, "fifo")).Run(); err != nil {
+		t.Skip("no mkfifo")
+	}
+	if _, err := pin.HashTree(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "FIFO") {
+		t.Errorf("err = %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := pin.HashTree(ctx, t.TempDir()); err == nil {
+		t.Error("a cancelled hash did not stop")
+	}
+}
+
+func TestNixFilterMatchesGo(t *testing.T) {
+	expr := "let f = " + pin.NixFilter() + "; in map (n: f \"/x/${n}\" \"regular\") " +
+		`[ ".git" "a.swp" ".#lock" "#auto#" "x~" "default.nix" "git" ".gitignore" "CVS" ]`
+	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "--expr", expr).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if want := `[false,false,false,false,false,true,true,true,false]`; strings.TrimSpace(string(out)) != want {
+		t.Errorf("the Nix filter keeps %s, want %s", out, want)
+	}
+}

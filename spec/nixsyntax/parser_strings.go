@@ -1,0 +1,131 @@
+package nixsyntax
+
+// parseString parses "..." from its opening quote.
+func (p *parser) parseString() *String {
+	open := p.next()
+	s := &String{}
+	for {
+		t := p.peek(0)
+		switch t.kind {
+		case tStr:
+			p.next()
+			s.Parts = append(s.Parts, &Text{Span{t.from, t.to}, unescapeStr(p.src[t.from.Offset:t.to.Offset])})
+		case tDollarCurly:
+			s.Parts = append(s.Parts, p.parseInterpolation())
+		case tQuote:
+			p.next()
+			s.Span = Span{open.from, t.to}
+			return s
+		default:
+			p.unexpected(t, `'"'`)
+		}
+	}
+}
+
+// parseIndString parses ”...” from its opening quotes.
+func (p *parser) parseIndString() *IndentedString {
+	open := p.next()
+	s := &IndentedString{}
+	for {
+		t := p.peek(0)
+		switch t.kind {
+		case tIndStr:
+			p.next()
+			s.Parts = append(s.Parts, &Text{Span{t.from, t.to}, indStrValue(p.src[t.from.Offset:t.to.Offset])})
+		case tDollarCurly:
+			s.Parts = append(s.Parts, p.parseInterpolation())
+		case tIndClose:
+			p.next()
+			s.Span = Span{open.from, t.to}
+			return s
+		default:
+			p.unexpected(t, "''")
+		}
+	}
+}
+
+// parsePath parses a path literal and its interpolations, up to the
+// PATH_END token the lexer emits where the path stops. As in parser.y,
+// literal text right after the first segment must be followed by an
+// interpolation.
+func (p *parser) parsePath() *Path {
+	first := p.next()
+	path := &Path{Kind: PathRelative}
+	switch {
+	case first.kind == tHPath:
+		path.Kind = PathHome
+	case p.src[first.from.Offset] == '/':
+		path.Kind = PathAbsolute
+	}
+	path.Parts = []Node{&Text{Span{first.from, first.to}, p.text(first)}}
+	end := first.to
+	for {
+		t := p.peek(0)
+		switch {
+		case t.kind == tPathEnd && (len(path.Parts) != 2 || path.Dynamic):
+			p.next()
+			path.Span = Span{first.from, end}
+			path.Text = string(p.src[first.from.Offset:end.Offset])
+			return path
+		case t.kind == tStr && (path.Dynamic || len(path.Parts) == 1):
+			p.next()
+			path.Parts = append(path.Parts, &Text{Span{t.from, t.to}, p.text(t)})
+			end = t.to
+		case t.kind == tDollarCurly:
+			in := p.parseInterpolation()
+			path.Parts = append(path.Parts, in)
+			path.Dynamic = true
+			end = in.To
+		default:
+			p.unexpected(t, "'${'")
+		}
+	}
+}
+
+// unescapeStr resolves the escapes of a "..." string piece as Nix's
+// unescapeStr does: \n \r \t, any other escaped byte stands for itself,
+// CR and CRLF become LF, and a NUL byte ends the piece.
+func unescapeStr(s []byte) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 0:
+			return string(out)
+		case c == '\\' && i+1 < len(s):
+			i++
+			switch s[i] {
+			case 'n':
+				c = '\n'
+			case 'r':
+				c = '\r'
+			case 't':
+				c = '\t'
+			default:
+				c = s[i]
+			}
+		case c == '\r':
+			c = '\n'
+			if i+1 < len(s) && s[i+1] == '\n' {
+				i++
+			}
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+// indStrValue is the value of one IND_STR token of lexer.l.
+func indStrValue(s []byte) string {
+	switch {
+	case string(s) == "''$" || string(s) == "$":
+		return "$"
+	case string(s) == "'''":
+		return "''"
+	case string(s) == "'":
+		return "'"
+	case len(s) == 4 && s[0] == '\'' && s[1] == '\'' && s[2] == '\\':
+		return unescapeStr(s[2:])
+	}
+	return string(s)
+}
