@@ -54,8 +54,10 @@ func TestRunAttachesTheConsole(t *testing.T) {
 	for _, e := range runtimetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			dir, _ := testFleet(t)
-			if r := isoforge(t, e, dir, "apply", "-json", "-target", "site-ams"); r.code != 0 {
-				t.Fatalf("apply: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			// -target with -test: only site-ams is built and tested.
+			r := isoforge(t, e, dir, "apply", "-test", "-json", "-target", "site-ams")
+			if got, sum := testEvents(t, r.stdout); r.code != 0 || sum.Passed != 1 || got["site-ams"].Result != "passed" || len(got) != 1 {
+				t.Fatalf("apply -test -target site-ams: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
 			cmd := isoforgeCmd(t, e, dir, "run", "site-ams")
 			tty, err := pty.Start(cmd)

@@ -256,6 +256,8 @@ func (t *Tester) boot(ctx context.Context, v spec.Variant, cs runtimes.Container
 	switch {
 	case errors.Is(err, ErrAuth):
 		r.Err = fmt.Errorf("authentication failed for %s with %s", v.Test.User, ssh.FingerprintSHA256(signer.PublicKey()))
+	case errors.Is(err, context.DeadlineExceeded) && accel == AccelKVM && serial.silent():
+		r.Err = fmt.Errorf("ssh did not come up within %s and the VM printed nothing on its serial console: KVM may not run guests on this host (nested virtualization?); try accel = \"tcg\" in the test block; serial console log: %s", duration(timeout), r.LogPath)
 	case errors.Is(err, context.DeadlineExceeded):
 		r.Err = fmt.Errorf("ssh did not come up within %s; serial console log: %s", duration(timeout), r.LogPath)
 	case errors.Is(err, errVMStopped):
@@ -266,16 +268,28 @@ func (t *Tester) boot(ctx context.Context, v spec.Variant, cs runtimes.Container
 	return r
 }
 
-// console collects the VM's serial output.
+// console collects the VM's serial output (stdout) and QEMU's messages
+// (stderr).
 type console struct {
-	mu    sync.Mutex
-	lines []string
+	mu     sync.Mutex
+	lines  []string
+	serial int
 }
 
-func (c *console) line(_, l string) {
+func (c *console) line(stream, l string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.lines = append(c.lines, l)
+	if stream == "stdout" && strings.TrimSpace(l) != "" {
+		c.serial++
+	}
+}
+
+// silent reports that the VM never wrote to its serial console.
+func (c *console) silent() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.serial == 0
 }
 
 // writeLog saves the serial console as .isoforge/logs/<variant>.test.log
