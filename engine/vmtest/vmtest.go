@@ -239,8 +239,9 @@ func (t *Tester) boot(ctx context.Context, v spec.Variant, cs runtimes.Container
 	waitCtx, cancel := context.WithTimeout(vmCtx, timeout)
 	defer cancel()
 	client, err := newDialer(net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), v.Test.User, signer).waitForSSH(waitCtx, stopped)
-	r := Result{Accel: accel, Boot: time.Since(start)}
+	r := Result{Accel: accel}
 	if err == nil {
+		r.Boot = time.Since(start)
 		t.emit(v.Name, "ssh up", duration(r.Boot))
 		t.emit(v.Name, "checks", "")
 		err = runChecks(vmCtx, client, v)
