@@ -24,7 +24,7 @@ func runTests(ctx context.Context, ws *workspace.Workspace, rt runtimes.Runtime,
 		out := make([]vmtest.Result, len(targets))
 		for i, tg := range targets {
 			out[i] = vmtest.Result{Variant: tg.Variant.Name, Outcome: vmtest.Failed, Err: err}
-			events(vmtest.Event{Variant: tg.Variant.Name, Phase: vmtest.Failed, Detail: err.Error()})
+			events(vmtest.Event{Variant: tg.Variant.Name, Phase: vmtest.Failed, Result: &out[i]})
 		}
 		return out
 	}
