@@ -70,7 +70,7 @@ func runRun(cmd *cobra.Command, s *streams, g *globals, rf *runFlags, name strin
 	if err := rt.EnsureImage(ctx, ws.Cfg.Runtime.Image); err != nil {
 		return &exitError{code: exitError1, err: err}
 	}
-	t := &vmtest.Tester{Image: ws.Cfg.Runtime.Image, Dir: ws.Cfg.Dir, RunID: newRunID(), KVM: hasKVM()}
+	t := &vmtest.Tester{Image: ws.Cfg.Runtime.Image, Dir: ws.Cfg.Dir, RunID: newRunID(), KVM: hasKVM(), Nixpkgs: nixpkgsAccess(ws)}
 	cs, sshPort, serialPort, m, err := t.Interactive(v, artifact)
 	if err != nil {
 		return &exitError{code: exitError1, err: err}

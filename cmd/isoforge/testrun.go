@@ -28,8 +28,23 @@ func runTests(ctx context.Context, ws *workspace.Workspace, rt runtimes.Runtime,
 		}
 		return out
 	}
-	t := &vmtest.Tester{Runtime: rt, Image: ws.Cfg.Runtime.Image, Dir: ws.Cfg.Dir, RunID: newRunID(), KVM: hasKVM(), Events: events}
+	t := &vmtest.Tester{Runtime: rt, Image: ws.Cfg.Runtime.Image, Dir: ws.Cfg.Dir, RunID: newRunID(), KVM: hasKVM(), Events: events,
+		Nixpkgs: nixpkgsAccess(ws)}
 	return t.TestAll(ctx, targets, parallelism)
+}
+
+// nixpkgsAccess lets the QEMU container build nixpkgs' QEMU from the
+// locked pin when the builder image has none; nil without a pin.
+func nixpkgsAccess(ws *workspace.Workspace) *apply.NixpkgsAccess {
+	p, ok := ws.Lock.Pin()
+	if !ok {
+		return nil
+	}
+	n, err := apply.Nixpkgs(ws.Cfg, p)
+	if err != nil {
+		return nil
+	}
+	return n
 }
 
 // hasKVM reports whether this host has /dev/kvm to hand to the QEMU
@@ -60,6 +75,8 @@ type applyTests struct {
 	view   testView
 	start  time.Time
 
+	// pinned sets the tester's nixpkgs once apply has saved the pin.
+	pinned  sync.Once
 	mu      sync.Mutex
 	results []vmtest.Result
 }
@@ -78,6 +95,7 @@ func newApplyTests(s *streams, ws *workspace.Workspace, rt runtimes.Runtime, av 
 }
 
 func (at *applyTests) test(ctx context.Context, v spec.Variant, artifact string) error {
+	at.pinned.Do(func() { at.tester.Nixpkgs = nixpkgsAccess(at.ws) })
 	r := at.tester.Test(ctx, vmtest.Target{Variant: v, Artifact: artifact})
 	at.mu.Lock()
 	at.results = append(at.results, r)

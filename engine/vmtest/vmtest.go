@@ -81,6 +81,9 @@ type Tester struct {
 	KVM bool
 	// Events is called from several goroutines.
 	Events func(Event)
+	// Nixpkgs, when set, lets a builder image without QEMU build
+	// nixpkgs' qemu_kvm from the pinned nixpkgs (qemuScript).
+	Nixpkgs *apply.NixpkgsAccess
 }
 
 // TestAll tests the targets, parallelism at a time, and returns their
@@ -218,6 +221,11 @@ func (t *Tester) Container(v spec.Variant, artifact string, m Machine) (runtimes
 	}
 	if m.Accel == AccelKVM {
 		cs.Devices = []string{"/dev/kvm"}
+	}
+	if n := t.Nixpkgs; n != nil {
+		cs.Command = []string{"/bin/sh", "-c", qemuScript(cmd, n.Fetch)}
+		cs.Env, cs.Volumes = n.Env, n.Volumes
+		cs.Binds = append(cs.Binds, n.Binds...)
 	}
 	return cs, port, nil
 }
