@@ -14,6 +14,10 @@ const (
 	LabelVariant = "io.isoforge.variant"
 	LabelRun     = "io.isoforge.run"
 	LabelConfig  = "io.isoforge.config"
+	// LabelProbe marks short probe containers (the KVM check of doctor
+	// and plan), with what they probe as its value. They carry none of
+	// the build labels above.
+	LabelProbe = "io.isoforge.probe"
 	// LabelVolume marks the store volumes isoforge created. runtime.nix_volume
 	// may only name such a volume: mounting another application's volume
 	// read-write at /nix would hand its data to every build.

@@ -3,7 +3,9 @@
 # inside that environment: installs the Debian packages, writes the Podman
 # configuration our machines need, starts `podman system service` and
 # `dockerd` when they are not already running (and stops what it started),
-# builds the local test builder image, then runs "$@".
+# registers QEMU's aarch64 interpreter in binfmt_misc (mounting it when it
+# is not, and unmounting at exit only what it mounted), builds the local
+# test builder images, then runs "$@".
 #
 #   scripts/test-env.sh go test ./...
 #
@@ -25,7 +27,7 @@ need_root() {
 install_packages() {
   # Recommended packages too (netavark, slirp4netns, uidmap, ...): that is
   # the install the tests were verified with.
-  local pkgs=(podman runc docker.io nix-bin xorriso genisoimage debootstrap)
+  local pkgs=(podman runc docker.io nix-bin xorriso genisoimage debootstrap qemu-user-static binfmt-support pre-commit)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -72,10 +74,31 @@ wait_for() { # socket, name
 }
 
 started=()
+mounted=
 stop_started() {
   for pid in "${started[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -n "$mounted" ]; then umount "$mounted" 2>/dev/null || true; fi
 }
 trap stop_started EXIT
+
+# aarch64-linux variants build on this x86_64 machine through binfmt_misc:
+# Debian's qemu-user-static registers qemu-aarch64 with the F flag (the
+# kernel opens the interpreter at registration, so it works in containers)
+# through binfmt-support, once binfmt_misc is mounted.
+register_binfmt() {
+  local dir=/proc/sys/fs/binfmt_misc
+  [ "$(uname -m)" = aarch64 ] && return
+  if [ ! -e "$dir/status" ]; then
+    need_root
+    log "mounting binfmt_misc on $dir"
+    mount -t binfmt_misc binfmt_misc "$dir"
+    mounted=$dir
+  fi
+  grep -q '^enabled' "$dir/qemu-aarch64" 2>/dev/null && return
+  need_root
+  log "registering qemu-aarch64 in binfmt_misc"
+  update-binfmts --enable qemu-aarch64
+}
 
 start_podman() {
   local sock=/run/podman/podman.sock
@@ -106,6 +129,7 @@ start_docker() {
 
 install_packages
 configure_podman
+register_binfmt
 start_podman
 start_docker
 "$root/testdata/builder/build.sh"

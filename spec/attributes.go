@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -84,6 +85,23 @@ var Attributes = []Attribute{
 			}
 			// The raw key, never the passphrase: the lock is committed.
 			return v.Wifi.SSID + "\n" + v.Wifi.RawKey
+		}},
+	{Name: "disk_size", Type: cty.String, Default: "the format's (\"auto\" for most)", Input: "setting/disk_size",
+		Option: "virtualisation.diskSize in image.modules.<format> (nixos/modules/virtualisation/disk-size-option.nix)",
+		Doc:    "The disk image's size in MiB, such as 8192, or \"auto\" (the closure plus some room); disk image formats only.",
+		set:    func(v *Variant, x cty.Value) { v.DiskSize = x.AsString() }, text: func(v *Variant) string { return v.DiskSize }},
+	{Name: "efi", Type: cty.Bool, Default: "the format's", Input: "setting/efi",
+		Option: "picks qemu-efi over qemu and raw-efi over raw; isoImage.makeEfiBootable for ISO formats",
+		Doc:    "Whether the image boots with UEFI, for formats that come both ways.",
+		set: func(v *Variant, x cty.Value) {
+			b := x.True()
+			v.EFI = &b
+		},
+		text: func(v *Variant) string {
+			if v.EFI == nil {
+				return ""
+			}
+			return strconv.FormatBool(*v.EFI)
 		}},
 	listAttr("extra_inputs", "nothing: the files are hashed into the inputs",
 		"Globs of files the Nix reads in ways isoforge cannot follow (a path built at evaluation time), such as \"files/**\".",

@@ -48,6 +48,12 @@ func (c *checker) has(name string) bool {
 	return ok && f.Val != cty.NilVal
 }
 
+func (c *checker) warnf(subject *hcl.Range, summary, format string, args ...any) {
+	c.diags = append(c.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning, Summary: summary, Subject: subject, Detail: fmt.Sprintf(format, args...),
+	})
+}
+
 func (c *checker) errorf(subject *hcl.Range, summary, format string, args ...any) {
 	c.diags = append(c.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError, Summary: summary, Subject: subject, Detail: fmt.Sprintf(format, args...),
@@ -59,10 +65,7 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 		c.errorf(c.nameRange.Ptr(), "Invalid variant name",
 			"%q cannot name files and containers: use up to 63 letters, digits, '_', '.' and '-', starting with a letter or digit.", v.Name)
 	}
-	if _, ok := LookupFormat(v.Format); !ok {
-		c.errorf(c.rangeOf("format"), "Unknown format",
-			"%s is not a format.%s Valid formats: %s.", c.show("format", v.Format), didYouMean(v.Format, FormatNames()), strings.Join(FormatNames(), ", "))
-	}
+	c.checkFormat(v)
 	c.checkRelease(v.Format)
 	if !contains(Systems, v.System) {
 		c.errorf(c.rangeOf("system"), "Unknown system",
@@ -70,7 +73,7 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 	}
 	c.checkPattern("hostname", v.Hostname, hostnameRe, "Invalid hostname",
 		"a hostname is one DNS label: up to 63 letters, digits and '-', not starting or ending with '-'")
-	c.checkPattern("timezone", v.Timezone, timezoneRe, "Invalid timezone", "use a tz database name such as \"Europe/Amsterdam\" or \"UTC\"")
+	c.checkTimezone(v)
 	c.checkPattern("locale", v.Locale, localeRe, "Invalid locale", "use a locale such as \"en_US.UTF-8\"")
 	c.checkPattern("keymap", v.Keymap, localeRe, "Invalid keymap", "use a console keymap such as \"us\" or \"de-latin1\"")
 	c.checkPattern("iso_label", v.ISOLabel, isoLabelRe, "Invalid ISO label",

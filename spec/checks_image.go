@@ -12,6 +12,7 @@ var squashfsRe = regexp.MustCompile(`^(gzip|lzo|lz4|xz|zstd)( -[A-Za-z0-9-]+( [A
 // checkImageSettings checks the attributes that only some formats take.
 func (c *checker) checkImageSettings(v *Variant) {
 	f, _ := LookupFormat(v.Format)
+	c.checkDiskSettings(v, f)
 	if c.has("squashfs_compression") {
 		switch {
 		case f.Product != "iso":
@@ -23,7 +24,7 @@ func (c *checker) checkImageSettings(v *Variant) {
 				abbreviate(v.SquashfsCompression, 60))
 		}
 	}
-	if c.has("iso_label") && f.Product != "" && f.Product != "iso" {
+	if c.has("iso_label") && f.Name != "" && !f.ISO() {
 		c.errorf(c.rangeOf("iso_label"), "iso_label needs an ISO format",
 			"Format %q builds a disk image, which has no ISO volume label.", v.Format)
 	}

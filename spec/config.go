@@ -93,6 +93,11 @@ type Variant struct {
 	// SquashfsCompression is isoImage.squashfsCompression; "" keeps
 	// nixpkgs' default.
 	SquashfsCompression string
+	// DiskSize is virtualisation.diskSize in MiB, or "auto"; "" keeps the
+	// format's default.
+	DiskSize string
+	// EFI is the efi attribute: nil when unset.
+	EFI *bool
 	// Wifi is a network to join at boot, or nil.
 	Wifi *Wifi
 	Nix  string
@@ -113,6 +118,12 @@ type Variant struct {
 	// (the variant, an inherited variant or defaults), so build errors
 	// can point back into isos.hcl.
 	Ranges map[string]hcl.Range
+	// Block is the label of the variant block that declared it: the
+	// for_each base of NAME-KEY, else the name itself.
+	Block string
+	// Lineage lists every variant it inherits from, nearest parents first
+	// (abstract ones included), for listings and `isoforge show`.
+	Lineage []string
 }
 
 // Wifi is a WPA network a variant joins at boot.
@@ -139,7 +150,7 @@ func rawKey(ssid, psk string) (string, error) {
 
 // Defaults the language applies when nothing sets a value.
 const (
-	DefaultFormat      = "install-iso"
+	DefaultFormat      = "iso-installer"
 	DefaultSystem      = "x86_64-linux"
 	DefaultOutputDir   = "out"
 	DefaultEngine      = "auto"

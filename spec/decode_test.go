@@ -50,9 +50,10 @@ variant "plain" {}
 	}
 	ams, _ := cfg.Variant("site-ams")
 	want := spec.Variant{
-		Name: "site-ams", Format: "install-iso", System: "x86_64-linux", Hostname: "installer-ams",
+		Name: "site-ams", Format: "iso-installer", System: "x86_64-linux", Hostname: "installer-ams",
 		Timezone: "Europe/Amsterdam", FileName: "site-ams.iso", Packages: []string{"htop", "tcpdump"},
 		KernelParams: []string{"console=ttyS0"}, Modules: []string{}, DeclRange: ams.DeclRange, Ranges: ams.Ranges,
+		Block: "site", Lineage: []string{"net"},
 	}
 	if d := cmp.Diff(want, ams); d != "" {
 		t.Errorf("site-ams (-want +got):\n%s", d)

@@ -120,7 +120,7 @@ func (l *Loader) parseVarFile(path string) (*hcl.File, hcl.Diagnostics) {
 // it passed the input bounds.
 func (l *Loader) parseConfigFile(dir, name string) (*hcl.File, hcl.Diagnostics) {
 	filename := filepath.Join(dir, name)
-	src, err := readConfined(dir, name, MaxFileBytes)
+	src, err := ReadConfined(dir, name, MaxFileBytes)
 	if err != nil {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError, Summary: "Cannot read configuration file",
@@ -312,6 +312,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 			continue
 		}
 		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel)
+		v.Block, v.Lineage = inst.Block.Labels[0], r.lineage(inst)
 		if f, ok := fields["nix"]; ok {
 			v.NixSource = newSourceMap(d.cfg.Dir, f.Range, d.source(f.Range.Filename), v.Nix)
 		}
@@ -323,6 +324,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 		d.cfg.Variants = append(d.cfg.Variants, v)
 	}
 	diags = append(diags, nix.diags...)
+	diags = append(diags, nothingBuildable(byName, d.cfg.Variants, diags)...)
 	if len(byName) == 0 && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "No variants",
 			Detail: "The configuration declares no variant block, so there is nothing to build. Add variant \"NAME\" {}."})

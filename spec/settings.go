@@ -12,7 +12,6 @@ import (
 var nixpkgsSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "channel"}, {Name: "rev"}, {Name: "path"}}}
 
 var revRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
-var channelRe = regexp.MustCompile(`^(nixos|nixpkgs)-[a-z0-9.-]+$`)
 
 func decodeNixpkgsBlock(block *hcl.Block, ctx *hcl.EvalContext, dir string) (Nixpkgs, hcl.Diagnostics) {
 	n := Nixpkgs{Range: block.DefRange}
@@ -41,11 +40,8 @@ func decodeNixpkgsBlock(block *hcl.Block, ctx *hcl.EvalContext, dir string) (Nix
 			Detail: fmt.Sprintf("%q is not a full git commit: give all 40 lowercase hex digits.", n.Rev),
 		})
 	}
-	if a := content.Attributes["channel"]; n.Channel != "" && !channelRe.MatchString(n.Channel) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError, Summary: "Invalid nixpkgs channel", Subject: a.Expr.Range().Ptr(),
-			Detail: fmt.Sprintf("%q is not a channel name such as \"nixos-24.11\", \"nixos-unstable\" or \"nixpkgs-unstable\".", n.Channel),
-		})
+	if a := content.Attributes["channel"]; a != nil {
+		diags = append(diags, checkChannel(n.Channel, a)...)
 	}
 	if n.Path != "" {
 		n.Path = normalizeLocalPath(dir, n.Path)
@@ -90,7 +86,7 @@ func decodeRuntimeBlock(block *hcl.Block, ctx *hcl.EvalContext, rt *Runtime) hcl
 			Detail: fmt.Sprintf("%q is not an engine: use auto, podman or docker.%s", rt.Engine, didYouMean(rt.Engine, engines)),
 		})
 	}
-	if a := content.Attributes["image"]; a != nil && (rt.Image == "" || strings.ContainsAny(rt.Image, " \t\n")) {
+	if a := content.Attributes["image"]; a != nil && (rt.Image == "" || strings.ContainsAny(rt.Image, " \t\n") || strings.IndexFunc(rt.Image, isControl) >= 0) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Invalid builder image", Subject: a.Expr.Range().Ptr(),
 			Detail: fmt.Sprintf("%q is not an image reference such as %q.", rt.Image, DefaultImage),
@@ -115,7 +111,7 @@ func decodeIsoforgeBlock(block *hcl.Block, ctx *hcl.EvalContext, cfg *Config) hc
 		return diags
 	}
 	clean := filepath.ToSlash(filepath.Clean(cfg.OutputDir))
-	if escapes(clean) || clean == "." || strings.HasPrefix(clean, ".isoforge") {
+	if escapes(clean) || clean == "." || strings.HasPrefix(clean, ".isoforge") || strings.IndexFunc(clean, isControl) >= 0 {
 		return append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Invalid output directory", Subject: attr.Expr.Range().Ptr(),
 			Detail: fmt.Sprintf("%q must be a subdirectory of the configuration directory, such as \"out\", and not .isoforge.", cfg.OutputDir),
@@ -145,6 +141,12 @@ func contains(list []string, s string) bool {
 // of the host. A checkout elsewhere is given on the command line
 // (ISOFORGE_NIXPKGS_PATH), which the user controls.
 func nixpkgsPathInside(p string, attr *hcl.Attribute) hcl.Diagnostics {
+	if strings.IndexFunc(p, isControl) >= 0 {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError, Summary: "Control character in nixpkgs path", Subject: attr.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%q holds a control character; give a plain directory path.", p),
+		}}
+	}
 	if !escapes(p) {
 		return nil
 	}

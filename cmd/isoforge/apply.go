@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/workspace"
@@ -24,7 +25,7 @@ type applyFlags struct {
 }
 
 func newApplyCmd(s *streams, g *globals) *cobra.Command {
-	var af applyFlags
+	af := applyFlags{onError: "continue"}
 	cmd := &cobra.Command{
 		Use:   "apply",
 		Short: "Build the variants whose inputs changed and record them in isos.lock.hcl",
@@ -35,6 +36,9 @@ and recorded in isos.lock.hcl as soon as it is built; SHA256SUMS and
 manifest.json are rewritten at the end. Only one apply runs at a time per
 directory.
 
+Apply never asks for confirmation; -auto-approve is accepted for
+Terraform habits and changes nothing.
+
 Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -43,46 +47,55 @@ Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 	}
 	af.planFlags.register(cmd)
 	af.rt.register(cmd)
-	cmd.Flags().IntVar(&af.parallelism, "parallelism", 0, "builds at once (default: runtime.parallelism in isos.hcl, else 2)")
+	cmd.Flags().Var(positiveInt{&af.parallelism}, "parallelism", "`N` builds at once, N >= 1 (default: runtime.parallelism in isos.hcl, else 2)")
+	// Terraform habit: apply never prompts, so there is nothing to approve.
+	cmd.Flags().Bool("auto-approve", false, "accepted and ignored: apply never asks for confirmation")
 	cmd.Flags().BoolVar(&af.prune, "prune", false, "delete the artifacts of variants removed from isos.hcl")
-	cmd.Flags().StringVar(&af.onError, "on-error", "continue", "when a build fails: continue (finish the others) or abort (cancel all)")
+	cmd.Flags().Var(oneOf{&af.onError, []string{"continue", "abort"}}, "on-error", "when a build fails: continue (finish the others) or abort (cancel all)")
 	cmd.Flags().BoolVar(&af.showTrace, "show-trace", false, "pass --show-trace to nix-build: Nix's full evaluation trace in build errors")
 	cmd.Flags().BoolVar(&af.test, "test", false, "boot and check each built artifact (isoforge test) before it replaces the previous one; a failed test fails the variant")
 	return cmd
 }
 
 func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error {
-	if af.onError != "continue" && af.onError != "abort" {
-		return &exitError{code: exitError1, err: fmt.Errorf("-on-error must be continue or abort, not %q", af.onError)}
-	}
 	ctx := cmd.Context()
-	ws, release, err := openLockedWorkspace(s, g, &af.configFlags)
+	o := newOutput(s, g, af.asJSON)
+	if af.asJSON {
+		o.stream = views.NewApplyJSON(s.out, version)
+	}
+	ws, release, err := openLockedWorkspace(o, &af.configFlags)
 	if err != nil {
 		return err
 	}
 	defer release()
 	af.refresh, af.planFlags.prune = true, af.prune
-	pl, _, err := computePlan(ctx, ws, af.options())
+	pl, _, err := computePlan(ctx, ws, &af.planFlags)
 	if err != nil {
-		return err
+		return o.fail(err)
 	}
 	if pl.HasChanges() {
 		if pl.Pin, err = completePin(ctx, s, pl.Pin); err != nil {
-			return err
+			return o.fail(err)
 		}
 	}
-	rt, err := af.runtimeFor(cmd, s, ws, pl)
+	rt, err := af.runtimeFor(cmd, o, ws, pl)
 	if err != nil {
-		return err
+		return o.fail(err)
 	}
 	if rt != nil {
 		defer rt.Close()
 	}
 	if _, _, err := apply.Cleanup(ctx, rt, ws.Cfg.Dir, ws.Cfg.OutputDir, false); err != nil {
-		return &exitError{code: exitError1, err: fmt.Errorf("cleaning up an earlier run: %w", err)}
+		return o.fail(fmt.Errorf("cleaning up an earlier run: %w; run isoforge clean", err))
 	}
-	view := newApplyView(s, g, af.asJSON)
-	view.Plan(pl)
+	var view views.Apply = o.stream
+	if o.stream == nil {
+		view = views.NewApply(o.v, false, views.ApplyOptions{Estimates: previousDurations(ws.Cfg), Version: version})
+	}
+	if n, ok := view.(interface{ Interrupted() }); ok && s.interrupt != nil {
+		s.interrupt.setNotice(n.Interrupted)
+	}
+	view.Plan(pl, af.skipped(ws))
 	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
 	opts := apply.Options{
 		Parallelism: af.parallel(ws), Abort: af.onError == "abort", Prune: af.prune,
@@ -90,7 +103,7 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	}
 	var tests *applyTests
 	if af.test && rt != nil {
-		tests = newApplyTests(s, ws, rt, view, af.asJSON)
+		tests = newApplyTests(o, ws, rt, view)
 		opts.Test = tests.test
 	}
 	results, err := a.Apply(ctx, pl, opts)
@@ -104,7 +117,7 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 // runtimeFor opens the engine only when something must be built or an
 // interrupted run left containers to remove, so an up-to-date apply needs
 // no running engine.
-func (af *applyFlags) runtimeFor(cmd *cobra.Command, s *streams, ws *workspace.Workspace, pl *plan.Plan) (runtimes.Runtime, error) {
+func (af *applyFlags) runtimeFor(cmd *cobra.Command, o *output, ws *workspace.Workspace, pl *plan.Plan) (runtimes.Runtime, error) {
 	for _, a := range pl.Actions {
 		if a.Builds() {
 			return af.rt.open(cmd.Context(), ws.Cfg)
@@ -115,7 +128,7 @@ func (af *applyFlags) runtimeFor(cmd *cobra.Command, s *streams, ws *workspace.W
 	}
 	rt, err := af.rt.open(cmd.Context(), ws.Cfg)
 	if err != nil {
-		fmt.Fprintf(s.err, "Warning: an interrupted run left work behind, but no engine answered to remove its containers: %v\n", err)
+		o.v.Warning(fmt.Sprintf("an interrupted run left work behind, but no engine answered to remove its containers: %v", err))
 		return nil, nil
 	}
 	return rt, nil
@@ -135,7 +148,7 @@ func applyExit(ctxErr, err error) error {
 	case errors.Is(err, apply.ErrBuildsFailed):
 		return &exitError{code: exitError1}
 	case err != nil:
-		return &exitError{code: exitError1, err: err}
+		return &exitError{code: exitError1} // the view reported it
 	}
 	return nil
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"syscall"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
+	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
 	"github.com/spf13/cobra"
@@ -20,24 +22,28 @@ func newDoctorCmd(s *streams, g *globals) *cobra.Command {
 		Use:   "doctor",
 		Short: "Check what builds need: engines, builder image, Nix store volume, /dev/kvm, disk space",
 		Long: `Doctor reports each container engine (reachable, version, API version,
-socket), whether the builder image is present, the Nix store volume and
-its size, /dev/kvm, and free disk space in the output directory. It reads
+socket), whether the builder image is present, whether KVM is usable on
+the engine's host (a short probe container, labelled io.isoforge.probe,
+opens /dev/kvm and creates a VM), the Nix store volume and its size,
+whether aarch64-linux variants can build here (binfmt_misc), and free
+disk space in the output directory. It reads
 isos.hcl when there is one for the image and volume names.
 
 Exit status: 0 when at least one engine can build, 1 when none can.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg := doctorConfig(&cf)
+			d := views.NewDoctor(views.New(s.out, s.err, g.noColor))
 			usable := 0
 			for _, name := range runtimes.Names() {
 				if rf.engine != "" && rf.engine != "auto" && rf.engine != name {
 					continue
 				}
-				if doctorEngine(cmd, s.out, &rf, name, cfg) {
+				if doctorEngine(cmd, d, &rf, name, cfg) {
 					usable++
 				}
 			}
-			doctorHost(s.out, cfg)
+			doctorHost(d, cfg)
 			if usable == 0 {
 				return &exitError{code: exitError1, err: fmt.Errorf("no container engine can build; start Podman or Docker (see above)")}
 			}
@@ -58,7 +64,7 @@ func doctorConfig(cf *configFlags) *spec.Config {
 	return cfg
 }
 
-func doctorEngine(cmd *cobra.Command, w io.Writer, rf *runtimeFlags, name string, cfg *spec.Config) bool {
+func doctorEngine(cmd *cobra.Command, d *views.Doctor, rf *runtimeFlags, name string, cfg *spec.Config) bool {
 	ctx := cmd.Context()
 	host := ""
 	if rf.engine == name {
@@ -66,43 +72,28 @@ func doctorEngine(cmd *cobra.Command, w io.Writer, rf *runtimeFlags, name string
 	}
 	rt, err := runtimes.Open(ctx, name, host)
 	if err != nil {
-		fmt.Fprintf(w, "%-8s unreachable: %v\n", name, err)
+		d.Unreachable(name, err)
 		return false
 	}
 	defer rt.Close()
 	info, err := rt.Info(ctx)
 	if err != nil {
-		fmt.Fprintf(w, "%-8s unreachable: %v\n", name, err)
+		d.Unreachable(name, err)
 		return false
 	}
-	fmt.Fprintf(w, "%-8s ok: version %s, API %s, %s\n", name, info.Version, info.APIVersion, info.Endpoint)
+	d.Reachable(name, info.Version, info.APIVersion, info.Endpoint)
 	present, err := rt.ImageExists(ctx, cfg.Runtime.Image)
-	switch {
-	case err != nil:
-		fmt.Fprintf(w, "         image %s: %v\n", cfg.Runtime.Image, err)
-	case present:
-		fmt.Fprintf(w, "         image %s: present\n", cfg.Runtime.Image)
-	default:
-		fmt.Fprintf(w, "         image %s: not present (apply pulls it)\n", cfg.Runtime.Image)
-	}
+	d.Image(cfg.Runtime.Image, present, err)
+	st, err := probeWith(ctx, rt, cfg.Runtime.Image)
+	d.KVMProbe(st.Usable, st.Detail, err)
 	vol, err := rt.Volume(ctx, cfg.Runtime.NixVolume)
-	switch {
-	case err != nil:
-		fmt.Fprintf(w, "         volume %s: %v\n", cfg.Runtime.NixVolume, err)
-	case vol.Exists:
-		fmt.Fprintf(w, "         volume %s: present, %s\n", cfg.Runtime.NixVolume, dirSize(vol.Mountpoint))
-	default:
-		fmt.Fprintf(w, "         volume %s: not created yet (the first build creates it)\n", cfg.Runtime.NixVolume)
-	}
+	d.Volume(cfg.Runtime.NixVolume, vol.Exists, dirSize(vol.Mountpoint), err)
 	return true
 }
 
-func doctorHost(w io.Writer, cfg *spec.Config) {
-	if _, err := os.Stat("/dev/kvm"); err == nil {
-		fmt.Fprintln(w, "/dev/kvm present: qcow and raw formats can build")
-	} else {
-		fmt.Fprintln(w, "/dev/kvm missing: ISO formats build; qcow and raw need KVM")
-	}
+func doctorHost(d *views.Doctor, cfg *spec.Config) {
+	ok, detail := apply.AArch64Support(apply.BinfmtDir)
+	d.AArch64(ok, detail, runtime.GOARCH, apply.AArch64Missing)
 	out := filepath.Join(cfg.Dir, cfg.OutputDir)
 	probe := out
 	for {
@@ -113,7 +104,7 @@ func doctorHost(w io.Writer, cfg *spec.Config) {
 	}
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(probe, &st); err == nil {
-		fmt.Fprintf(w, "disk: %s free for %s\n", humanSize(int64(st.Bavail)*st.Bsize), out)
+		d.Disk(int64(st.Bavail)*st.Bsize, out)
 	}
 }
 
@@ -136,5 +127,5 @@ func dirSize(root string) string {
 	if err != nil {
 		return "size unknown (" + root + " not readable here)"
 	}
-	return humanSize(total)
+	return views.HumanSize(total)
 }

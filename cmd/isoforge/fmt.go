@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,8 +12,9 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/atomicfile"
-	"github.com/isoforge/isoforge/engine/lockfile"
+
 	"github.com/isoforge/isoforge/spec"
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
@@ -27,13 +29,20 @@ func newFmtCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fmt [PATH...]",
 		Short: "Rewrite .hcl files in the canonical format",
-		Long: `Fmt rewrites isos.hcl and the other .hcl files in each PATH (files or
-directories, default the current one) in the canonical HCL format.
+		Long: `Fmt rewrites isoforge's files in the canonical HCL format. In a
+directory (default: the current one) those are isos.hcl, *.isos.hcl and
+isos.lock.hcl; other .hcl files (Terraform, Packer, Nomad) are left
+alone. A file named on the command line is formatted whatever its name
+(e.g. a -var-file). "isoforge fmt -" formats stdin to stdout.
 
 Exit status: 0 done (or nothing to change), 1 error (e.g. a syntax
 error), 3 with -check when a file is not formatted.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			v := views.New(s.out, s.err, true)
+			if len(args) == 1 && args[0] == "-" {
+				return formatStdin(s.in, v, o)
+			}
 			if len(args) == 0 {
 				args = []string{"."}
 			}
@@ -47,7 +56,7 @@ error), 3 with -check when a file is not formatted.`,
 			}
 			changed := false
 			for _, f := range files {
-				c, err := formatFile(s, f, o)
+				c, err := formatFile(v, f, o)
 				if err != nil {
 					return &exitError{code: exitError1, err: err}
 				}
@@ -82,11 +91,8 @@ func hclFiles(path string, recursive bool) ([]string, error) {
 			return filepath.SkipDir
 		}
 		// Only regular files: a symlink or FIFO committed in a repository
-		// must not make fmt read (and print) something outside it. The
-		// lockfile is generated in canonical form; formatting a large one
-		// would cost seconds for nothing (terraform fmt skips its lock
-		// too). Name it explicitly to check it anyway.
-		if d.Type().IsRegular() && strings.HasSuffix(p, ".hcl") && d.Name() != lockfile.FileName {
+		// must not make fmt read (and print) something outside it.
+		if d.Type().IsRegular() && isIsoforgeFile(d.Name()) {
 			files = append(files, p)
 		}
 		return nil
@@ -94,29 +100,63 @@ func hclFiles(path string, recursive bool) ([]string, error) {
 	return files, err
 }
 
+// isIsoforgeFile matches the files fmt formats in a directory: those the
+// loader reads. The lockfile is generated in canonical form; formatting a
+// large one would cost seconds for nothing (terraform fmt skips its lock
+// too). Name it explicitly to check it anyway.
+func isIsoforgeFile(name string) bool {
+	return name == spec.FileName || strings.HasSuffix(name, "."+spec.FileName)
+}
+
+// formatStdin formats stdin to stdout, as terraform fmt - does; with
+// -check it prints nothing and exits 3 when the input is not formatted.
+func formatStdin(in io.Reader, v *views.View, o fmtOptions) error {
+	src, err := io.ReadAll(io.LimitReader(in, 64<<20))
+	if err != nil {
+		return &exitError{code: exitError1, err: fmt.Errorf("reading stdin: %w", err)}
+	}
+	if _, diags := hclsyntax.ParseConfig(src, "<stdin>", hcl.InitialPos); diags.HasErrors() {
+		v.Diagnostics(diags)
+		return &exitError{code: exitError1, err: fmt.Errorf("stdin has syntax errors; fix them before formatting")}
+	}
+	out := hclwrite.Format(src)
+	switch {
+	case o.check && !bytes.Equal(src, out):
+		return &exitError{code: exitFmtCheck}
+	case o.check:
+		return nil
+	case o.diff:
+		err = v.Raw(diff.Diff("<stdin>", src, "<stdin>", out))
+	default:
+		err = v.Raw(out)
+	}
+	return err
+}
+
 // formatFile formats one file and reports whether it was (or would be)
 // changed. Syntax errors are reported instead of formatting broken input.
-func formatFile(s *streams, path string, o fmtOptions) (bool, error) {
+func formatFile(v *views.View, path string, o fmtOptions) (bool, error) {
 	src, err := spec.ReadRegularFile(path, spec.MaxFileBytes)
 	if err != nil {
 		return false, err
 	}
 	if diags := spec.CheckInputBounds(src, path, spec.SourceConfig, spec.MaxFileBytes); diags.HasErrors() {
-		writeDiagnostics(s.err, nil, diags, false)
+		v.Diagnostics(diags)
 		return false, fmt.Errorf("%s cannot be formatted", path)
 	}
 	if _, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos); diags.HasErrors() {
-		writeDiagnostics(s.err, nil, diags, false)
+		v.Diagnostics(diags)
 		return false, fmt.Errorf("%s has syntax errors; fix them before formatting", path)
 	}
 	out := hclwrite.Format(src)
 	if bytes.Equal(src, out) {
 		return false, nil
 	}
-	fmt.Fprintln(s.out, path)
+	var d []byte
 	if o.diff {
-		s.out.Write(diff.Diff(path, src, path, out))
+		d = diff.Diff(path, src, path, out)
 	}
+	v.Formatted(path, d)
 	if o.check {
 		return true, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/spec"
 	"github.com/spf13/cobra"
 )
@@ -17,19 +18,23 @@ var starterConfig string
 
 func newInitCmd(s *streams) *cobra.Command {
 	var key string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Write a commented starter isos.hcl and add .isoforge/ to .gitignore",
 		Long: `Init writes a starter isos.hcl: a minimal NixOS installer ISO that root can
 log in to over SSH with your public key, with htop installed. It reads the
 key from -ssh-key, else from ~/.ssh/id_ed25519.pub or ~/.ssh/id_rsa.pub.
-It never overwrites an existing isos.hcl.`,
+In a directory that already has an isos.hcl it says so and exits 0
+without touching any file (like terraform init); -force rewrites the
+starter and the key. It refuses private keys: pass the .pub file.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := dirArg(args)
 			path := filepath.Join(dir, spec.FileName)
-			if _, err := os.Stat(path); err == nil {
-				return &exitError{code: exitError1, err: fmt.Errorf("%s already exists; init never overwrites it", path)}
+			if _, err := os.Stat(path); err == nil && !force {
+				views.New(s.out, s.err, false).AlreadyInitialised(path)
+				return nil
 			}
 			keyFile, err := findKey(key)
 			if err != nil {
@@ -46,12 +51,12 @@ It never overwrites an existing isos.hcl.`,
 			if err := ensureGitignore(dir); err != nil {
 				return err
 			}
-			fmt.Fprintf(s.out, "Wrote %s and %s (root's SSH key, copied from %s).\nNext: isoforge validate, then isoforge apply.\n",
-				path, filepath.Join(dir, rel), keyFile)
+			views.New(s.out, s.err, false).Initialised(path, filepath.Join(dir, rel), keyFile)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&key, "ssh-key", "", "public key `FILE` root may log in with")
+	cmd.Flags().BoolVar(&force, "force", false, "rewrite isos.hcl and the copied key in an initialised directory")
 	return cmd
 }
 
@@ -77,6 +82,9 @@ func findKey(given string) (string, error) {
 func copyKey(keyFile, dir string) (string, error) {
 	b, err := os.ReadFile(keyFile)
 	if err != nil {
+		return "", err
+	}
+	if err := checkPublicKey(keyFile, b); err != nil {
 		return "", err
 	}
 	rel := filepath.ToSlash(filepath.Join("keys", filepath.Base(keyFile)))

@@ -448,8 +448,12 @@ func TestFailedBuildOnRealEngine(t *testing.T) {
 			if r.code != 1 {
 				t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 			}
-			if !strings.Contains(r.stdout, "build of bad failed (exit code 1)") || !strings.Contains(r.stdout, "nosuchpackage") {
-				t.Errorf("the failure does not show the exit code and the log tail:\n%s", r.stdout)
+			// The failure is reported once, on stderr, as an Error: block.
+			if !strings.Contains(r.stderr, "Error: variant bad failed") || !strings.Contains(r.stderr, "nosuchpackage") {
+				t.Errorf("the failure does not show the error and the log tail on stderr:\n%s", r.stderr)
+			}
+			if strings.Count(r.stdout+r.stderr, "Error: variant bad failed") != 1 {
+				t.Errorf("the failure is reported more than once:\n%s%s", r.stdout, r.stderr)
 			}
 			if _, err := os.Stat(filepath.Join(dir, "out", "good.iso")); err != nil {
 				t.Errorf("the good variant was not built: %v", err)

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-
-	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/spf13/cobra"
 )
 
@@ -29,7 +26,8 @@ set ISOFORGE_CHANNELS_URL to use a mirror, and ISOFORGE_NIXPKGS_ARCHIVES
 for the archives (<base>/<rev>.tar.gz).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ws, release, err := openLockedWorkspace(s, g, &cf)
+			o := newOutput(s, g, false)
+			ws, release, err := openLockedWorkspace(o, &cf)
 			if err != nil {
 				return err
 			}
@@ -43,14 +41,14 @@ for the archives (<base>/<rev>.tar.gz).`,
 				return err
 			}
 			if hadPin && old == p {
-				fmt.Fprintf(s.out, "nixpkgs: %s (unchanged)\n", describePin(p))
+				o.v.Locked(p, false)
 				return nil
 			}
 			ws.Lock.SetPin(p)
 			if err := ws.Lock.Save(ws.LockPath); err != nil {
 				return &exitError{code: exitError1, err: err}
 			}
-			fmt.Fprintf(s.out, "nixpkgs: %s (written to %s)\n", describePin(p), lockfile.FileName)
+			o.v.Locked(p, true)
 			return nil
 		},
 	}

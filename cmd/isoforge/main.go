@@ -8,6 +8,10 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
+
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
+	"github.com/spf13/cobra"
 )
 
 func main() {
@@ -45,22 +49,38 @@ const (
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, intr, stop := signalContext(stderr)
 	defer stop()
-	root := newRootCmd(&streams{in: stdin, out: pipeWriter{stdout, intr}, err: stderr})
-	root.SetArgs(normalizeFlags(root, args))
-	return intr.exitCode(exitCode(root.ExecuteContext(ctx), stderr))
+	root := newRootCmd(&streams{in: stdin, out: pipeWriter{stdout, intr}, err: stderr, interrupt: intr})
+	args, oneDash := normalizeFlags(args)
+	root.SetFlagErrorFunc((&flagErrors{oneDash: oneDash}).handle)
+	root.SetArgs(args)
+	return intr.exitCode(exitCode(root, root.ExecuteContext(ctx), stdout, stderr))
 }
 
-func exitCode(err error, stderr io.Writer) int {
+func exitCode(root *cobra.Command, err error, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	code := exitError1
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintf(stderr, "Error: %s\n", ee.err)
-		}
-		return ee.code
+		code, err = ee.code, ee.err
 	}
-	fmt.Fprintf(stderr, "Error: %s\n", err)
-	return exitError1
+	if err != nil {
+		views.New(stdout, stderr, false).Error(withCommandSuggestion(root, err))
+	}
+	return code
+}
+
+// withCommandSuggestion adds a one-line did-you-mean to cobra's unknown
+// command error (its own suggestion text spans several lines).
+func withCommandSuggestion(root *cobra.Command, err error) error {
+	name, ok := strings.CutPrefix(err.Error(), "unknown command \"")
+	if !ok {
+		return err
+	}
+	name, _, _ = strings.Cut(name, "\"")
+	if s := root.SuggestionsFor(name); len(s) > 0 {
+		return fmt.Errorf("%w; did you mean %s?", err, strings.Join(s, " or "))
+	}
+	return fmt.Errorf("%w; run 'isoforge -help' for the commands", err)
 }

@@ -32,6 +32,10 @@ func TestMain(m *testing.M) {
 			if v := os.Getenv("FAKE_FAIL"); v != "" {
 				rt.Fail = map[string]int{v: 7}
 			}
+			rt.MissingImage = os.Getenv("FAKE_MISSING_IMAGE") == "1"
+			if v := os.Getenv("FAKE_OUTPUT"); v != "" {
+				rt.Output = strings.Split(v, "|")
+			}
 			fake.Register(rt)
 			os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
@@ -68,6 +72,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		UpdateScripts:       updateScripts,
 		RequireExplicitExec: true,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"validatejson": validateJSONCmd},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
 			env.Setenv("ISOFORGE_CHANNELS_URL", channels.URL)

@@ -13,6 +13,8 @@ type streams struct {
 	in  io.Reader
 	out io.Writer
 	err io.Writer
+	// interrupt records signals; nil in tests that never signal.
+	interrupt *interruption
 }
 
 // globals are the flags every command takes.
@@ -32,6 +34,7 @@ It pins nixpkgs and every variant's input hash in isos.lock.hcl and
 rebuilds only the variants whose inputs changed.
 
 Flags take one dash or two: -check and --check are the same.`,
+		Version:       currentVersion().Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -44,6 +47,11 @@ Flags take one dash or two: -check and --check are the same.`,
 			return nil
 		},
 	}
+	// Unknown commands get a did-you-mean within two edits; main adds it
+	// on one line (cobra's own text spans several).
+	root.SuggestionsMinimumDistance = 2
+	root.DisableSuggestions = true
+	root.SetVersionTemplate(currentVersion().String() + "\n")
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
@@ -60,16 +68,14 @@ Flags take one dash or two: -check and --check are the same.`,
 		newLockCmd(s, g),
 		newCleanCmd(s, g),
 		newDoctorCmd(s, g),
+		newShowCmd(s, g),
+		newListCmd(s, g),
+		newFormatsCmd(s),
 		newTestCmd(s, g),
 		newRunCmd(s, g),
 	)
-	return root
-}
-
-// color reports whether output to w may use ANSI colors.
-func (g *globals) color(w io.Writer) bool {
-	if g.noColor || os.Getenv("NO_COLOR") != "" {
-		return false
+	for _, c := range root.Commands() {
+		registerCompletions(c, &configFlags{})
 	}
-	return isTerminal(w)
+	return root
 }

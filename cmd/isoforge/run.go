@@ -49,38 +49,42 @@ The VM is thrown away: nothing it writes is kept.`,
 
 func runRun(cmd *cobra.Command, s *streams, g *globals, rf *runFlags, name string) error {
 	ctx := cmd.Context()
-	ws, err := openWorkspace(s, g, &rf.configFlags)
+	o := newOutput(s, g, false)
+	ws, err := openWorkspace(o, &rf.configFlags)
 	if err != nil {
 		return err
 	}
 	v, ok := ws.Cfg.Variant(name)
 	if !ok {
-		return &exitError{code: exitError1, err: fmt.Errorf("no variant %q%s", name, suggest(name, ws.Cfg.VariantNames()))}
+		return o.fail(fmt.Errorf("no variant %q%s", name, suggest(name, ws.Cfg.VariantNames())))
 	}
 	e, ok := ws.Lock.Variant(name)
 	artifact := filepath.Join(ws.Cfg.Dir, filepath.FromSlash(e.Artifact))
 	if _, err := os.Stat(artifact); !ok || err != nil {
-		return &exitError{code: exitError1, err: fmt.Errorf("%s is not built: run isoforge apply -target %s first", name, name)}
+		return o.fail(fmt.Errorf("%s is not built: run isoforge apply -target %s first", name, name))
 	}
 	rt, err := rf.rt.open(ctx, ws.Cfg)
 	if err != nil {
-		return err
+		return o.fail(err)
 	}
 	defer rt.Close()
 	if err := rt.EnsureImage(ctx, ws.Cfg.Runtime.Image); err != nil {
-		return &exitError{code: exitError1, err: err}
+		return o.fail(err)
 	}
 	t := &vmtest.Tester{Image: ws.Cfg.Runtime.Image, Dir: ws.Cfg.Dir, RunID: newRunID(), KVM: hasKVM(), Nixpkgs: nixpkgsAccess(ws)}
 	cs, sshPort, serialPort, m, err := t.Interactive(v, artifact)
 	if err != nil {
-		return &exitError{code: exitError1, err: err}
+		return o.fail(err)
 	}
 	user := "root"
 	if v.Test != nil {
 		user = v.Test.User
 	}
 	fmt.Fprintf(s.out, "Booting %s (%s). Ctrl-] ends the VM.\nSSH: ssh -p %d %s@localhost\n\n", name, m.Accel, sshPort, user)
-	return console(ctx, s, rt, cs, serialPort)
+	if err := console(ctx, s, rt, cs, serialPort); err != nil {
+		return o.fail(err)
+	}
+	return nil
 }
 
 // console runs the VM and bridges its serial port with the terminal
@@ -98,7 +102,7 @@ func console(ctx context.Context, s *streams, rt runtimes.Runtime, cs runtimes.C
 	if err != nil {
 		stop()
 		<-exited
-		return &exitError{code: exitError1, err: err}
+		return err
 	}
 	defer conn.Close()
 	if f, ok := s.in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {

@@ -21,7 +21,7 @@ type runtimeFlags struct {
 }
 
 func (r *runtimeFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&r.engine, "runtime", "", "container engine: auto, podman or docker (default from ISOFORGE_RUNTIME or isos.hcl)")
+	cmd.Flags().Var(engineName{&r.engine}, "runtime", "container `ENGINE`: auto, podman or docker (default from ISOFORGE_RUNTIME or isos.hcl)")
 	cmd.Flags().StringVar(&r.host, "host", "", "engine socket `URI`, e.g. unix:///run/podman/podman.sock (default CONTAINER_HOST / DOCKER_HOST, then the usual sockets)")
 }
 

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/pin"
 	"github.com/isoforge/isoforge/engine/plan"
@@ -28,41 +28,37 @@ type planFlags struct {
 func (p *planFlags) register(cmd *cobra.Command) {
 	p.configFlags.register(cmd)
 	cmd.Flags().StringArrayVar(&p.targets, "target", nil, "only variants matching `GLOB` (repeatable)")
-	cmd.Flags().StringArrayVar(&p.replace, "replace", nil, "force `VARIANT` to rebuild (repeatable)")
+	cmd.Flags().StringArrayVar(&p.replace, "replace", nil, "force variants matching `GLOB` to rebuild (repeatable)")
 	cmd.Flags().BoolVar(&p.verify, "verify", false, "re-hash every artifact instead of trusting the stat cache")
 	cmd.Flags().BoolVar(&p.asJSON, "json", false, "machine-readable output")
 }
 
-func (p *planFlags) options() plan.Options {
-	return plan.Options{Targets: p.targets, Replace: p.replace, Verify: p.verify, NoRefresh: !p.refresh, Prune: p.prune}
-}
-
-// openWorkspace loads the configuration and its lock, printing
+// openWorkspace loads the configuration and its lock, reporting
 // diagnostics; it returns an exit error when they hold errors.
-func openWorkspace(s *streams, g *globals, cf *configFlags) (*workspace.Workspace, error) {
+func openWorkspace(o *output, cf *configFlags) (*workspace.Workspace, error) {
 	cfg, l, diags := cf.load(".")
-	writeDiagnostics(s.err, l.Files(), diags, g.color(s.err))
+	o.diagnostics(diags, l.Files())
 	if diags.HasErrors() {
-		return nil, &exitError{code: exitError1}
+		return nil, o.fail(nil)
 	}
 	ws, lDiags := workspace.Open(cfg)
-	writeDiagnostics(s.err, lockFiles(ws), lDiags, g.color(s.err))
+	o.diagnostics(lDiags, lockFiles(ws))
 	if lDiags.HasErrors() {
-		return nil, &exitError{code: exitError1}
+		return nil, o.fail(nil)
 	}
 	return ws, nil
 }
 
 // openLockedWorkspace opens the workspace and takes its directory lock,
 // so no other apply or clean works in it meanwhile.
-func openLockedWorkspace(s *streams, g *globals, cf *configFlags) (*workspace.Workspace, func(), error) {
-	ws, err := openWorkspace(s, g, cf)
+func openLockedWorkspace(o *output, cf *configFlags) (*workspace.Workspace, func(), error) {
+	ws, err := openWorkspace(o, cf)
 	if err != nil {
 		return nil, nil, err
 	}
 	lock, err := workspace.LockDir(ws.Cfg.Dir)
 	if err != nil {
-		return nil, nil, &exitError{code: exitError1, err: err}
+		return nil, nil, o.fail(err)
 	}
 	return ws, func() { lock.Release() }, nil
 }
@@ -87,9 +83,9 @@ func completePin(ctx context.Context, s *streams, p lockfile.Pin) (lockfile.Pin,
 		return p, nil
 	}
 	r := resolver()
-	bar := newProgressBar(s.err, "nixpkgs "+p.Rev[:12])
-	r.Progress = bar.update
-	defer bar.done()
+	bar := views.NewProgressBar(s.err, "nixpkgs "+p.Rev[:12])
+	r.Progress = bar.Update
+	defer bar.Done()
 	p, err := r.Complete(ctx, p)
 	if err != nil {
 		return p, &exitError{code: exitError1, err: err}
@@ -98,27 +94,18 @@ func completePin(ctx context.Context, s *streams, p lockfile.Pin) (lockfile.Pin,
 }
 
 // computePlan resolves the pin (from the lock when possible) and plans.
-func computePlan(ctx context.Context, ws *workspace.Workspace, opts plan.Options) (*plan.Plan, bool, error) {
+func computePlan(ctx context.Context, ws *workspace.Workspace, pf *planFlags) (*plan.Plan, bool, error) {
+	opts, err := pf.options(ws)
+	if err != nil {
+		return nil, false, err
+	}
 	p, resolved, err := ws.Pin(ctx, resolver(), false)
 	if err != nil {
-		return nil, false, &exitError{code: exitError1, err: err}
+		return nil, false, err
 	}
 	pl, err := ws.Plan(p, opts)
 	if err != nil {
-		return nil, false, &exitError{code: exitError1, err: err}
+		return nil, false, err
 	}
 	return pl, resolved, nil
-}
-
-func describePin(p lockfile.Pin) string {
-	switch {
-	case p.Channel != "":
-		return fmt.Sprintf("channel %s at %s", p.Channel, p.Rev)
-	case p.Rev != "":
-		return "revision " + p.Rev
-	case p.Path != "":
-		return fmt.Sprintf("local path %s (%s)", p.Path, p.NarHash)
-	default:
-		return fmt.Sprintf("local path from %s (%s)", envNixpkgsPath, p.NarHash)
-	}
 }

@@ -26,6 +26,16 @@ type interruption struct {
 	sig    os.Signal
 	cancel context.CancelFunc
 	stderr io.Writer
+	// notice, when set, announces the interruption instead of the line
+	// on stderr: the live view prints it above its redrawn block.
+	notice func()
+}
+
+// setNotice hands the announcement to a view.
+func (i *interruption) setNotice(f func()) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.notice = f
 }
 
 // stop records s and cancels the run, once; it reports whether s was
@@ -37,7 +47,11 @@ func (i *interruption) stop(s os.Signal) bool {
 		return false
 	}
 	i.sig = s
-	fmt.Fprintf(i.stderr, "\nInterrupted (%s): stopping builds and cleaning up (press Ctrl-C again to exit at once)...\n", s)
+	if i.notice != nil {
+		i.notice()
+	} else {
+		fmt.Fprintf(i.stderr, "\nInterrupted (%s): stopping builds and cleaning up (press Ctrl-C again to exit at once)...\n", s)
+	}
 	i.cancel()
 	return true
 }
@@ -99,4 +113,13 @@ func (p pipeWriter) Write(b []byte) (int, error) {
 		p.intr.stop(syscall.SIGPIPE)
 	}
 	return n, err
+}
+
+// Fd is the descriptor of the wrapped stdout, so views can ask whether it
+// is a terminal; ^0 (no descriptor) when it is not a file.
+func (p pipeWriter) Fd() uintptr {
+	if f, ok := p.w.(interface{ Fd() uintptr }); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
 }

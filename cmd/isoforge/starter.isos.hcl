@@ -20,7 +20,7 @@ nixpkgs {
 
 # One ISO. Add more variant blocks, or use for_each and inherits for fleets.
 variant "installer" {
-  format              = "install-iso" # the minimal NixOS installer
+  format              = "iso-installer" # the minimal NixOS installer
   packages            = ["htop"]
   ssh_authorized_keys = [var.admin_key]
 }

@@ -6,18 +6,22 @@ import (
 	"github.com/agext/levenshtein"
 )
 
-func suggest(given string, candidates []string) string {
+// nameSuggestion returns the candidate closest to given within a small
+// edit distance, the first of equals, or "" (after Terraform's
+// internal/didyoumean); callers sort the candidates.
+func nameSuggestion(given string, candidates []string) string {
+	best, bestDist := "", 3
 	for _, c := range candidates {
-		if levenshtein.Distance(given, c, nil) < 3 {
-			return fmt.Sprintf(" (did you mean %q?)", c)
+		if d := levenshtein.Distance(given, c, nil); d < bestDist {
+			best, bestDist = c, d
 		}
 	}
-	return ""
+	return best
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", word)
+func suggest(given string, candidates []string) string {
+	if c := nameSuggestion(given, candidates); c != "" {
+		return fmt.Sprintf(" (did you mean %q?)", c)
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return ""
 }

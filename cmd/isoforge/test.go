@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/vmtest"
 	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/spf13/cobra"
@@ -40,23 +41,27 @@ Exit status: 0 when nothing failed, 1 otherwise, 130 interrupted.`,
 	}
 	tf.configFlags.register(cmd)
 	tf.rt.register(cmd)
-	cmd.Flags().IntVar(&tf.parallelism, "parallelism", 0, "VMs at once (default: runtime.parallelism in isos.hcl, else 2)")
+	cmd.Flags().Var(positiveInt{&tf.parallelism}, "parallelism", "`N` VMs at once, N >= 1 (default: runtime.parallelism in isos.hcl, else 2)")
 	cmd.Flags().BoolVar(&tf.asJSON, "json", false, "machine-readable output (NDJSON)")
 	return cmd
 }
 
 func runTest(cmd *cobra.Command, s *streams, g *globals, tf *testFlags, globs []string) error {
 	ctx := cmd.Context()
-	ws, release, err := openLockedWorkspace(s, g, &tf.configFlags)
+	o := newOutput(s, g, tf.asJSON)
+	if tf.asJSON {
+		o.stream = views.NewApplyJSON(s.out, version)
+	}
+	ws, release, err := openLockedWorkspace(o, &tf.configFlags)
 	if err != nil {
 		return err
 	}
 	defer release()
 	targets, missing, err := testTargets(ws, globs)
 	if err != nil {
-		return &exitError{code: exitError1, err: err}
+		return o.fail(err)
 	}
-	view := newTestView(s, tf.asJSON)
+	view := views.NewTest(o.v, o.stream)
 	parallelism := tf.parallelism
 	if parallelism <= 0 {
 		parallelism = ws.Cfg.Runtime.Parallelism
@@ -66,7 +71,7 @@ func runTest(cmd *cobra.Command, s *streams, g *globals, tf *testFlags, globs []
 	if len(targets) > 0 {
 		rt, err := tf.rt.open(ctx, ws.Cfg)
 		if err != nil {
-			return err
+			return o.fail(err)
 		}
 		defer rt.Close()
 		results = append(results, runTests(ctx, ws, rt, targets, parallelism, view.Event)...)

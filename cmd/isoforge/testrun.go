@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/vmtest"
 	"github.com/isoforge/isoforge/engine/workspace"
@@ -72,7 +73,7 @@ func recordTests(ws *workspace.Workspace, results []vmtest.Result, at time.Time)
 type applyTests struct {
 	ws     *workspace.Workspace
 	tester *vmtest.Tester
-	view   testView
+	view   views.Test
 	start  time.Time
 
 	// pinned sets the tester's nixpkgs once apply has saved the pin.
@@ -81,14 +82,14 @@ type applyTests struct {
 	results []vmtest.Result
 }
 
-func newApplyTests(s *streams, ws *workspace.Workspace, rt runtimes.Runtime, av applyView, asJSON bool) *applyTests {
-	at := &applyTests{ws: ws, view: newTestView(s, asJSON), start: time.Now()}
+func newApplyTests(o *output, ws *workspace.Workspace, rt runtimes.Runtime, av views.Apply) *applyTests {
+	at := &applyTests{ws: ws, view: views.NewTest(o.v, o.stream), start: time.Now()}
 	events := func(e vmtest.Event) {
-		if asJSON {
+		if o.stream != nil {
 			at.view.Event(e)
 			return
 		}
-		av.Event(apply.Event{Type: apply.EventLog, Variant: e.Variant, Line: "test: " + testEventLine(e)})
+		av.Event(apply.Event{Type: apply.EventLog, Variant: e.Variant, Line: "test: " + views.TestEventLine(e)})
 	}
 	at.tester = &vmtest.Tester{Runtime: rt, Image: ws.Cfg.Runtime.Image, Dir: ws.Cfg.Dir, RunID: newRunID(), KVM: hasKVM(), Events: events}
 	return at

@@ -1,20 +1,16 @@
 package main
 
 import (
-	"fmt"
-
-	"github.com/hashicorp/hcl/v2"
-
+	"github.com/isoforge/isoforge/cmd/isoforge/internal/views"
 	"github.com/spf13/cobra"
 )
 
-type validateResult struct {
-	Valid        bool             `json:"valid"`
-	ErrorCount   int              `json:"error_count"`
-	WarningCount int              `json:"warning_count"`
-	Variants     []string         `json:"variants"`
-	Diagnostics  []jsonDiagnostic `json:"diagnostics"`
-	Lock         *lockCheck       `json:"lock,omitempty"`
+// validateJSON is `validate -json`: Terraform's shape (format_version,
+// valid, counts, diagnostics with snippets) plus the variant names
+// (docs/validate.schema.json).
+type validateJSON struct {
+	views.DiagnosticsJSON
+	Variants []string `json:"variants"`
 }
 
 func newValidateCmd(s *streams, g *globals) *cobra.Command {
@@ -24,46 +20,39 @@ func newValidateCmd(s *streams, g *globals) *cobra.Command {
 		Use:   "validate [DIR]",
 		Short: "Check isos.hcl offline: syntax, types, names, SSH keys, packages, module files",
 		Long: `Validate parses and checks the configuration in DIR (default: the current
-directory) without network access or a container runtime, so it suits
-pre-commit hooks and CI.
+directory, or -chdir) without network access or a container runtime, so
+it suits pre-commit hooks and CI.
 
 With -locked it also checks that isos.lock.hcl pins nixpkgs and records
 every variant with its current inputs hash: the guard against committing
-a changed isos.hcl without its rebuilt lock. Still offline; artifacts are
-not read.
+a changed isos.hcl without its rebuilt lock. Each mismatching variant is
+an error diagnostic. Still offline; artifacts are not read.
 
 Exit status: 0 valid, 1 invalid.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := dirArg(args)
-			cfg, l, diags := cf.load(dir)
-			res := validateResult{Valid: !diags.HasErrors(), Diagnostics: toJSONDiagnostics(diags), Variants: []string{}}
-			for _, d := range diags {
-				if d.Severity == hcl.DiagError {
-					res.ErrorCount++
-				} else {
-					res.WarningCount++
+			cfg, l, diags := cf.load(dirArg(args))
+			variants := []string{}
+			if cfg != nil && !diags.HasErrors() {
+				variants = cfg.VariantNames()
+				if locked {
+					diags = append(diags, lockDiagnostics(cfg)...)
 				}
 			}
-			if cfg != nil && res.Valid {
-				res.Variants = cfg.VariantNames()
-			}
-			if locked && res.Valid {
-				res.Lock = checkLocked(cfg)
-				res.Valid = res.Lock.Error == "" && len(res.Lock.Mismatches) == 0
-			}
 			if asJSON {
-				if err := writeJSON(s.out, res); err != nil {
+				doc := validateJSON{views.NewDiagnosticsJSON(views.NewDiagnostics(diags, l.Files())), variants}
+				if err := views.WriteJSON(s.out, doc); err != nil {
 					return err
 				}
 			} else {
-				writeDiagnostics(s.err, l.Files(), diags, g.color(s.err))
-				writeLockResult(s, res.Lock)
-				if res.Valid {
-					fmt.Fprintf(s.out, "Success! The configuration is valid (%s).\n", plural(len(res.Variants), "variant"))
+				v := views.New(s.out, s.err, g.noColor)
+				v.Files = l.Files()
+				v.Diagnostics(diags)
+				if !diags.HasErrors() {
+					v.Valid(len(variants))
 				}
 			}
-			if !res.Valid {
+			if diags.HasErrors() {
 				return &exitError{code: exitError1}
 			}
 			return nil

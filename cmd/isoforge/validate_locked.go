@@ -4,50 +4,33 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/spec"
 )
 
-type lockCheck struct {
-	Error      string         `json:"error,omitempty"`
-	Mismatches []lockMismatch `json:"mismatches"`
-}
-
-type lockMismatch struct {
-	Variant string `json:"variant"`
-	Reason  string `json:"reason"`
-}
-
-func checkLocked(cfg *spec.Config) *lockCheck {
-	res := &lockCheck{Mismatches: []lockMismatch{}}
+// lockDiagnostics checks isos.lock.hcl against the configuration: one
+// error per mismatching variant, at its variant block.
+func lockDiagnostics(cfg *spec.Config) hcl.Diagnostics {
 	ws, diags := workspace.Open(cfg)
 	if diags.HasErrors() {
-		res.Error = diags.Error()
-		return res
+		return diags
 	}
 	mm, err := ws.CheckLocked(context.Background())
 	if err != nil {
-		res.Error = err.Error()
-		return res
+		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot check " + lockfile.FileName, Detail: err.Error()})
 	}
 	for _, m := range mm {
-		res.Mismatches = append(res.Mismatches, lockMismatch{m.Variant, m.Reason})
+		d := &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  fmt.Sprintf("Variant %s does not match %s", m.Variant, lockfile.FileName),
+			Detail:   fmt.Sprintf("Reason: %s. Run `isoforge apply` and commit the updated %s.", m.Reason, lockfile.FileName),
+		}
+		if v, ok := cfg.Variant(m.Variant); ok && v.DeclRange.Filename != "" {
+			d.Subject = v.DeclRange.Ptr()
+		}
+		diags = append(diags, d)
 	}
-	return res
-}
-
-func writeLockResult(s *streams, lc *lockCheck) {
-	if lc == nil {
-		return
-	}
-	if lc.Error != "" {
-		fmt.Fprintf(s.err, "Error: %s\n", lc.Error)
-	}
-	for _, m := range lc.Mismatches {
-		fmt.Fprintf(s.err, "Error: variant %s does not match %s: %s\n", m.Variant, lockfile.FileName, m.Reason)
-	}
-	if len(lc.Mismatches) > 0 {
-		fmt.Fprintln(s.err, "Run `isoforge apply` and commit the updated isos.lock.hcl.")
-	}
+	return diags
 }

@@ -46,10 +46,10 @@ func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action,
 	}
 	code, err := a.Runtime.Run(ctx, cs, log.Line)
 	if err != nil {
-		return err
+		return runError(ctx, act, err)
 	}
 	if code != 0 {
-		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary()}
+		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary(), Hint: log.Hint()}
 	}
 	if err := a.checkSnapshot(ctx, act.Variant); err != nil {
 		return err
@@ -102,7 +102,7 @@ func (a *Applier) containerSpec(nixpkgs string, act plan.Action, work string, o 
 	cs := runtimes.ContainerSpec{
 		Name:    containerName(act.Variant, runID),
 		Image:   a.Cfg.Runtime.Image,
-		Command: []string{"/bin/sh", "-c", BuildScript(f, nixpkgs, ScriptOptions{ShowTrace: o.ShowTrace})},
+		Command: []string{"/bin/sh", "-c", BuildScript(f, nixpkgs, ScriptOptions{ShowTrace: o.ShowTrace, System: act.Spec.System})},
 		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
 		Binds: []runtimes.Bind{
 			{Source: a.Cfg.Dir, Target: render.SrcMount, ReadOnly: true},
@@ -118,9 +118,9 @@ func (a *Applier) containerSpec(nixpkgs string, act plan.Action, work string, o 
 	}
 	cs.Binds = append(cs.Binds, nested...)
 	if f.NeedsKVM {
-		if _, err := os.Stat("/dev/kvm"); err != nil {
-			return cs, fmt.Errorf("format %s boots a VM and needs /dev/kvm, which this host lacks: enable KVM or use an ISO format", f.Name)
-		}
+		// The engine's host, not this one, must have the device: the
+		// engine refuses the container otherwise (see runBuild), and the
+		// build script checks it can be opened.
 		cs.Devices = []string{"/dev/kvm"}
 	}
 	return cs, nil
@@ -130,17 +130,33 @@ func containerName(variant, runID string) string {
 	return "isoforge-" + variant + "-" + runID
 }
 
+// runError explains an engine that could not run a VM format's builder:
+// engines refuse a container whose device the host lacks.
+func runError(ctx context.Context, act plan.Action, err error) error {
+	f, _ := spec.LookupFormat(act.Spec.Format)
+	if ctx.Err() != nil || !f.NeedsKVM || !strings.Contains(err.Error(), "/dev/kvm") {
+		return err
+	}
+	return fmt.Errorf("%s (%w)", KVMUnusable(f.Name, "the container engine could not pass /dev/kvm to the builder"), err)
+}
+
 // BuildError is a builder that exited non-zero.
 type BuildError struct {
 	Variant string
 	Code    int
 	LogPath string
 	Tail    []string
+	// Hint explains a failure isoforge recognised in the log, or is "".
+	Hint string
 }
 
 func (e *BuildError) Error() string {
-	return fmt.Sprintf("build of %s failed (exit code %d); full log: %s\n    %s",
+	msg := fmt.Sprintf("build of %s failed (exit code %d); full log: %s\n    %s",
 		e.Variant, e.Code, e.LogPath, strings.Join(e.Tail, "\n    "))
+	if e.Hint != "" {
+		msg += "\n" + e.Hint
+	}
+	return msg
 }
 
 // IsBuildError reports whether err is a failed builder.

@@ -67,6 +67,9 @@ func narHex(sri string) (string, error) {
 type ScriptOptions struct {
 	// ShowTrace passes --show-trace (apply -show-trace).
 	ShowTrace bool
+	// System is the variant's Nix system; aarch64-linux adds
+	// --option extra-platforms aarch64-linux.
+	System string
 }
 
 // BuildScript is the exact shell script the builder container runs: the
@@ -79,33 +82,92 @@ type ScriptOptions struct {
 // into the work directory. The glob of older isoforge versions stays only
 // as a fallback, with a warning.
 func BuildScript(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
+	lines := []string{"set -eu"}
+	lines = append(lines, kvmPreflight(f)...)
+	lines = append(lines,
+		buildCommand(f, nixpkgsPath, o),
+		fmt.Sprintf("result=$(readlink -f %s/result)", workMount),
+	)
+	lines = append(lines, findArtifactLines(f)...)
+	lines = append(lines,
+		fmt.Sprintf(`[ -n "$artifact" ] || { echo "isoforge: the build result has no %s artifact" >&2; exit 1; }`, artifactKind(f)),
+		`case "$artifact" in "$result"/*) ;; *) echo "isoforge: the declared artifact $artifact lies outside the build result $result" >&2; exit 1 ;; esac`,
+		`echo "isoforge: copying $artifact"`,
+		fmt.Sprintf(`cp -L "$artifact" %s/artifact/ && chmod 0644 %s/artifact/*`, workMount, workMount),
+	)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// buildCommand is the nix-build command line. Formats that boot a VM
+// build as the user running nix (root in the container) instead of a
+// nixbld* build user (build-users-group set to nothing): Nix offers the kvm
+// system feature when it can open /dev/kvm itself, but QEMU runs as the
+// build user, who cannot open a 0600 or root:kvm 0660 device node
+// (NixOS/nixpkgs#124371; docs/builders.md says why this is safe).
+func buildCommand(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
 	q := shellQuote
 	build := fmt.Sprintf("nix-build %s -A %s -I nixos-config=%s/iso.nix -I nixpkgs=%s --out-link %s/result",
 		q(nixpkgsPath+"/nixos"), f.Attribute, workMount, q(nixpkgsPath), workMount)
+	if f.NeedsKVM {
+		build += " --option build-users-group ''"
+	}
+	if o.System == "aarch64-linux" {
+		// Harmless on aarch64 hosts; on others the kernel runs aarch64
+		// builders through binfmt_misc (docs/formats.md).
+		build += " --option extra-platforms aarch64-linux"
+	}
 	if o.ShowTrace {
 		build += " --show-trace"
 	}
-	lines := []string{
-		"set -eu",
-		build,
-		fmt.Sprintf("result=$(readlink -f %s/result)", workMount),
+	return build
+}
+
+// kvmPreflight fails a VM format's build with isoforge's sentence, before
+// Nix refuses it for a missing kvm feature or QEMU fails to open the
+// device. The subshell matters: a failed exec redirection ends sh.
+func kvmPreflight(f spec.Format) []string {
+	if !f.NeedsKVM {
+		return nil
+	}
+	return []string{
+		`if ! (exec 3<>/dev/kvm) 2>/dev/null; then`,
+		fmt.Sprintf(`  echo %s >&2`, shellQuote("isoforge: "+KVMUnusable(f.Name, "the builder cannot open /dev/kvm"))),
+		`  exit 1`,
+		`fi`,
+	}
+}
+
+// findArtifactLines set $artifact: the first file of the format's type
+// that hydra-build-products declares and that exists (a postVM may have
+// converted and deleted the file make-disk-image.nix declared), else the
+// fallback glob. Formats whose nixpkgs module declares no line for the
+// final file go straight to the glob, without a warning.
+func findArtifactLines(f spec.Format) []string {
+	q := shellQuote
+	glob := fmt.Sprintf(`artifact=$(find -L "$result/"%s -maxdepth 1 -type f -name %s | sort | head -n 1)`, q(f.ArtifactDir), q(f.ArtifactGlob))
+	if f.Product == "" {
+		return []string{glob}
+	}
+	return []string{
 		`products="$result/nix-support/hydra-build-products"`,
 		"artifact=",
 		`if [ -f "$products" ]; then`,
 		`  while read -r kind type file rest; do`,
-		fmt.Sprintf(`    if [ "$kind" = file ] && [ "$type" = %s ]; then artifact=$file; break; fi`, q(f.Product)),
+		fmt.Sprintf(`    if [ "$kind" = file ] && [ "$type" = %s ] && [ -f "$file" ]; then artifact=$file; break; fi`, q(f.Product)),
 		`  done < "$products"`,
 		`fi`,
 		`if [ -z "$artifact" ]; then`,
 		fmt.Sprintf(`  echo "isoforge: warning: the build result declares no 'file %s' product in nix-support/hydra-build-products; looking for %s/%s instead" >&2`, f.Product, f.ArtifactDir, f.ArtifactGlob),
-		fmt.Sprintf(`  artifact=$(find -L "$result/"%s -maxdepth 1 -type f -name %s | sort | head -n 1)`, q(f.ArtifactDir), q(f.ArtifactGlob)),
+		"  " + glob,
 		`fi`,
-		fmt.Sprintf(`[ -n "$artifact" ] || { echo "isoforge: the build result has no %s artifact" >&2; exit 1; }`, f.Product),
-		`case "$artifact" in "$result"/*) ;; *) echo "isoforge: the declared artifact $artifact lies outside the build result $result" >&2; exit 1 ;; esac`,
-		`echo "isoforge: copying $artifact"`,
-		fmt.Sprintf(`cp -L "$artifact" %s/artifact/ && chmod 0644 %s/artifact/*`, workMount, workMount),
 	}
-	return strings.Join(lines, "\n") + "\n"
+}
+
+func artifactKind(f spec.Format) string {
+	if f.Product == "" {
+		return f.ArtifactGlob
+	}
+	return f.Product
 }
 
 func shellQuote(s string) string {

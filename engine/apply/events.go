@@ -1,6 +1,8 @@
 package apply
 
 import (
+	"context"
+	"errors"
 	"time"
 )
 
@@ -13,6 +15,9 @@ const (
 	EventLog    EventType = "log"
 	EventDone   EventType = "done"
 	EventFailed EventType = "failed"
+	// EventCancelled ends a build stopped by cancellation (Ctrl-C, or
+	// -on-error=abort after another build failed): not a failure of its own.
+	EventCancelled EventType = "cancelled"
 )
 
 // Event is one progress report; views turn them into live lines, CI
@@ -29,6 +34,8 @@ type Event struct {
 	Size     int64         `json:"size,omitempty"`
 	Duration time.Duration `json:"duration_ns,omitempty"`
 	Error    string        `json:"error,omitempty"`
+	// LogPath is the build's full log, on done, failed and cancelled.
+	LogPath string `json:"log_path,omitempty"`
 }
 
 func emit(o Options, e Event) {
@@ -42,9 +49,12 @@ func emit(o Options, e Event) {
 }
 
 func doneEvent(r Result) Event {
-	e := Event{Type: EventDone, Variant: r.Variant, Artifact: r.Artifact, SHA256: r.SHA256, Size: r.Size, Duration: r.Duration}
-	if r.Err != nil {
-		e.Type, e.Error = EventFailed, r.Err.Error()
+	e := Event{Type: EventDone, Variant: r.Variant, Artifact: r.Artifact, SHA256: r.SHA256, Size: r.Size, Duration: r.Duration, LogPath: r.LogPath}
+	switch {
+	case errors.Is(r.Err, context.Canceled):
+		e = Event{Type: EventCancelled, Variant: r.Variant, Duration: r.Duration, LogPath: r.LogPath}
+	case r.Err != nil:
+		e = Event{Type: EventFailed, Variant: r.Variant, Error: r.Err.Error(), Duration: r.Duration, LogPath: r.LogPath}
 	}
 	return e
 }

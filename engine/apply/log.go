@@ -29,6 +29,11 @@ type buildLog struct {
 	variant  string
 	o        Options
 	mapper   *logMapper
+	// tcg is set once the TCG fallback warning has been written.
+	tcg bool
+	// execFormat is set when a builder could not be executed (another
+	// architecture without binfmt_misc).
+	execFormat bool
 }
 
 func newBuildLog(path, variant string, o Options, m *logMapper) (*buildLog, error) {
@@ -58,8 +63,17 @@ func (l *buildLog) Line(stream, line string) {
 		l.tail = l.tail[len(l.tail)-tailLines:]
 	}
 	l.collectError(line)
+	l.execFormat = l.execFormat || strings.Contains(line, execFormatError)
+	warn := !l.tcg && isTCGFallback(line)
+	if warn {
+		l.tcg = true
+		l.w.WriteString(TCGWarning + "\n")
+	}
 	l.mu.Unlock()
 	emit(l.o, Event{Type: EventLog, Variant: l.variant, Stream: stream, Line: line})
+	if warn {
+		emit(l.o, Event{Type: EventLog, Variant: l.variant, Stream: "stderr", Line: TCGWarning})
+	}
 }
 
 // collectError keeps the last block that starts with an unindented
@@ -75,6 +89,16 @@ func (l *buildLog) collectError(line string) {
 		// Output after the block (a builder's own message) ends it but
 		// keeps it: the error is still what failed.
 	}
+}
+
+// Hint is a sentence explaining a failure isoforge recognised, or "".
+func (l *buildLog) Hint() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.execFormat {
+		return AArch64Missing
+	}
+	return ""
 }
 
 // Summary is what a failure shows: Nix's last error block, or the last

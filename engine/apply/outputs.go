@@ -14,10 +14,15 @@ import (
 	"github.com/isoforge/isoforge/spec"
 )
 
+// ManifestFormatVersion is manifest.json's format_version
+// (docs/manifest.schema.json): 1.x only adds fields.
+const ManifestFormatVersion = "1.0"
+
 // Manifest is manifest.json in the output directory.
 type Manifest struct {
-	Nixpkgs  ManifestPin       `json:"nixpkgs"`
-	Variants []ManifestVariant `json:"variants"`
+	FormatVersion string            `json:"format_version"`
+	Nixpkgs       ManifestPin       `json:"nixpkgs"`
+	Variants      []ManifestVariant `json:"variants"`
 	// Orphans are artifacts isoforge wrote for variants no longer in the
 	// configuration, kept until apply -prune deletes them. They stay
 	// here after their lock entries are gone, so -prune still knows them.
@@ -43,8 +48,12 @@ type ManifestOrphan struct {
 
 // ManifestVariant describes one artifact.
 type ManifestVariant struct {
-	Name       string `json:"name"`
-	Format     string `json:"format"`
+	Name string `json:"name"`
+	// Format is the canonical format name, never an alias as written.
+	Format string `json:"format"`
+	// Attribute is the nixpkgs attribute nix-build built, such as
+	// config.system.build.images.qemu-efi.
+	Attribute  string `json:"attribute,omitempty"`
 	File       string `json:"file"`
 	SHA256     string `json:"sha256"`
 	Size       int64  `json:"size"`
@@ -79,7 +88,7 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 			built[r.Variant] = r
 		}
 	}
-	m := Manifest{Nixpkgs: ManifestPin(pin), Variants: []ManifestVariant{}}
+	m := Manifest{FormatVersion: ManifestFormatVersion, Nixpkgs: ManifestPin(pin), Variants: []ManifestVariant{}}
 	var sums strings.Builder
 	for _, name := range lock.VariantNames() {
 		e, _ := lock.Variant(name)
@@ -91,6 +100,9 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 			continue
 		}
 		mv := ManifestVariant{Name: name, Format: e.Format, File: file, SHA256: e.SHA256, Size: e.Size, InputsHash: e.InputsHash, Nixpkgs: builtWith(e, pin)}
+		if f, ok := spec.LookupFormat(e.Format); ok {
+			mv.Format, mv.Attribute = f.Name, f.Attribute
+		}
 		if r, ok := built[name]; ok {
 			mv.Engine, mv.BuildSecs = engine, r.Duration.Seconds()
 		} else if old, ok := prev[name]; ok && old.InputsHash == e.InputsHash {

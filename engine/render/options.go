@@ -49,19 +49,59 @@ var renderers = map[string]renderer{
 		writeStrings(w, "kernel_params", "boot.kernelParams", v.KernelParams)
 	},
 	"wifi":         renderWifi,
+	"disk_size":    renderDiskSize,
+	"efi":          renderEFI,
 	"extra_inputs": nil,
 	"nix":          nil,
+}
+
+// renderDiskSize sets virtualisation.diskSize inside the format's image
+// module. The option exists only where nixpkgs' disk-size-option.nix is
+// imported (virtualisation/disk-image.nix, proxmox-image.nix, the cloud
+// image modules), not in the top-level configuration, so it goes through
+// image.modules.<variant> (nixos/modules/image/images.nix: an attrsOf
+// deferredModule, merged with nixpkgs' own module for that variant). A
+// plain definition overrides the mkOverride 1490 defaults of hyperv and
+// openstack.
+func renderDiskSize(w *writer, v spec.Variant, f spec.Format) {
+	if v.DiskSize == "" || f.ImageVariant() == "" {
+		return
+	}
+	size := v.DiskSize
+	if size == "auto" {
+		size = String(size)
+	}
+	w.line("disk_size", fmt.Sprintf("  image.modules.%s = { virtualisation.diskSize = %s; };", String(f.ImageVariant()), size))
+}
+
+// renderEFI: for disk images efi picks the format (qemu or qemu-efi) and
+// renders nothing; for ISO formats it sets isoImage.makeEfiBootable
+// (installer/cd-dvd/iso-image.nix), over installation-cd-base.nix's
+// plain true, hence mkForce when turning it off.
+func renderEFI(w *writer, v spec.Variant, f spec.Format) {
+	if v.EFI == nil || !f.ISO() {
+		return
+	}
+	if *v.EFI {
+		w.line("efi", "  isoImage.makeEfiBootable = true;")
+		return
+	}
+	w.line("efi", "  isoImage.makeEfiBootable = lib.mkForce false;")
 }
 
 // renderFormatDefaults writes what a format needs beyond its base module.
 // iso-image.nix defaults makeEfiBootable and makeUsbBootable to false;
 // installation-cd-base.nix and nixos-generators' formats/iso.nix set
 // both, so a plain iso boots on UEFI machines and from a USB stick.
-func renderFormatDefaults(w *writer, _ spec.Variant, f spec.Format) {
+func renderFormatDefaults(w *writer, v spec.Variant, f spec.Format) {
 	if !f.BootDefaults {
 		return
 	}
-	w.line("format", "  isoImage.makeEfiBootable = lib.mkDefault true;")
+	if v.EFI == nil {
+		// Otherwise the efi attribute sets it (renderEFI): a Nix
+		// attribute set cannot define it twice.
+		w.line("format", "  isoImage.makeEfiBootable = lib.mkDefault true;")
+	}
 	w.line("format", "  isoImage.makeUsbBootable = lib.mkDefault true;")
 }
 

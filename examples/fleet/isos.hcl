@@ -27,7 +27,7 @@ runtime {
 }
 
 defaults {
-  format              = "install-iso"
+  format              = "iso-installer"
   system              = "x86_64-linux"
   packages            = local.base_packages
   ssh_authorized_keys = compact(split("\n", file(var.admin_keys_file)))

@@ -31,6 +31,9 @@ type Runtime struct {
 	Runs []runtimes.ContainerSpec
 	// MissingImage makes EnsureImage fail as a failed pull does.
 	MissingImage bool
+	// Output are extra lines every build prints on stderr (e.g. Nix's
+	// transient warnings), before it finishes.
+	Output []string
 	// FetchFail makes the init container fail with this line.
 	FetchFail string
 	// ForeignVolume makes the store volume exist without isoforge's
@@ -90,6 +93,9 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		return r.fetch(cs, out)
 	}
 	out("stdout", "fake builder: "+cs.Labels[runtimes.LabelVariant])
+	for _, l := range r.Output {
+		out("stderr", l)
+	}
 	if r.During != nil {
 		r.During(cs)
 	}

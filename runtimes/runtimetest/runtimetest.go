@@ -83,3 +83,20 @@ func RemoveVolume(e Engine, name string) {
 	}
 	_ = exec.Command(bin, args...).Run()
 }
+
+// BuildUsersImage is the TEST DOUBLE builder variant with nixos/nix's
+// build users (testdata/builder/Containerfile.buildusers), tagged with the
+// hash of both Containerfiles exactly as testdata/builder/build.sh does.
+func BuildUsersImage(t testing.TB) string {
+	t.Helper()
+	var both []byte
+	for _, name := range []string{"Containerfile", "Containerfile.buildusers"} {
+		b, err := os.ReadFile(filepath.Join(RepoRoot(), "testdata", "builder", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		both = append(both, b...)
+	}
+	sum := sha256.Sum256(both)
+	return "localhost/isoforge-testbuilder-buildusers:" + hex.EncodeToString(sum[:])[:12]
+}

@@ -34,6 +34,16 @@ func TestStandinImages(t *testing.T) {
 		{"kexec", "tarball/nixos-image-kexec-" + label + "-x86_64-linux.tar.xz", false},
 		{"proxmox", "vzdump-qemu-nixos-" + label + ".vma.zst", true},
 		{"lxc", "tarball/nixos-image-lxc-" + label + "-x86_64-linux.tar.xz", false},
+		{"proxmox-lxc", "tarball/nixos-image-lxc-proxmox-" + label + "-x86_64-linux.tar.xz", false},
+		{"amazon", "nixos-image-amazon-" + label + "-x86_64-linux.vhd", true},
+		{"azure", "nixos-image-azure-" + label + "-x86_64-linux.vhd", true},
+		{"digital-ocean", "nixos-image-digital-ocean-" + label + "-x86_64-linux.qcow2.gz", true},
+		{"google-compute", "nixos-image-google-compute-" + label + "-x86_64-linux.raw.tar.gz", true},
+		{"openstack", "nixos-image-openstack-" + label + "-x86_64-linux.qcow2", true},
+		{"kubevirt", "nixos-image-kubevirt-" + label + "-x86_64-linux.qcow2", true},
+		{"hyperv", "nixos-image-hyperv-" + label + "-x86_64-linux.vhdx", true},
+		{"vmware", "nixos-image-vmware-" + label + "-x86_64-linux.vmdk", true},
+		{"virtualbox", "nixos-image-virtualbox-" + label + "-x86_64-linux.ova", true},
 	}
 	mod := `{ pkgs, ... }: { system.stateVersion = "26.11"; environment.systemPackages = [ pkgs.htop ]; }`
 	for _, tc := range tests {

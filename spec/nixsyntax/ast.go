@@ -72,14 +72,16 @@ const (
 	PathSearch                   // <x>
 )
 
+// String names the kind: relative, absolute, home or search.
 func (k PathKind) String() string {
 	return [...]string{"relative", "absolute", "home", "search"}[k]
 }
 
 // Path is a path literal. Text is its source text (interpolations
 // included). Parts holds the literal pieces (*Text) and the interpolations
-// (*Interpolation) in order; Dynamic is true when there is at least one
-// interpolation, i.e. the file it names is only known at evaluation.
+// (*Interpolation) in order, and is empty for a search path <x>; Dynamic
+// is true when there is at least one interpolation, i.e. the file it
+// names is only known at evaluation.
 type Path struct {
 	Span
 	Kind    PathKind
@@ -163,8 +165,8 @@ type Bind struct {
 	Value Node
 }
 
-// Inherit is `inherit a b;` or `inherit (From) a b;`. Names are *Name and
-// *String.
+// Inherit is `inherit a b;` or `inherit (From) a b;`. Names are *Name,
+// *String, or *Interpolation of a plain string (`inherit ${"a"};`).
 type Inherit struct {
 	Span
 	From  Node // nil without parentheses
@@ -244,6 +246,7 @@ const (
 	OpImpl                // ->
 )
 
+// String is the operator as written in Nix.
 func (o Op) String() string {
 	return [...]string{"-", "++", "*", "/", "+", "-", "!", "//", "<", ">", "<=", ">=", "==", "!=", "&&", "||", "->"}[o]
 }

@@ -13,10 +13,19 @@ import (
 // dropped and never checked.
 type attrModel struct {
 	rec     bool
-	names   map[string]*attrDef
-	order   []string // names in definition order
+	defs    []namedDef     // in definition order
+	index   map[string]int // into defs, once there are many
 	dynamic []dynamicAttr
 }
+
+type namedDef struct {
+	name string
+	def  *attrDef
+}
+
+// indexFrom is the size from which a model indexes its names: most sets
+// are small, and a linear search beats a map there.
+const indexFrom = 16
 
 // attrDef is one static attribute. Exactly one of value and nested is
 // set: nested for the sets a.b = ... creates.
@@ -26,6 +35,7 @@ type attrDef struct {
 	inherited bool // inherit x: x resolves outside a rec set or let
 	pos       Pos  // where Nix says the attribute was defined
 	varPos    Pos  // for inherit x: where Nix reports x undefined
+	selected  bool // value is the From of inherit (From) name: Nix selects name from it
 }
 
 // dynamicAttr is ${name} = value (or a nested set under a dynamic name).
@@ -36,21 +46,46 @@ type dynamicAttr struct {
 }
 
 func newAttrModel(rec bool) *attrModel {
-	return &attrModel{rec: rec, names: map[string]*attrDef{}}
+	return &attrModel{rec: rec}
 }
 
-func (m *attrModel) define(name string, d *attrDef) {
-	if _, ok := m.names[name]; !ok {
-		m.order = append(m.order, name)
+// lookup returns the definition of name, or nil.
+func (m *attrModel) lookup(name string) *attrDef {
+	if m.index != nil {
+		if i, ok := m.index[name]; ok {
+			return m.defs[i].def
+		}
+		return nil
 	}
-	m.names[name] = d
+	for i := range m.defs {
+		if m.defs[i].name == name {
+			return m.defs[i].def
+		}
+	}
+	return nil
+}
+
+// define adds a new name (callers check it is new).
+func (m *attrModel) define(name string, d *attrDef) {
+	m.defs = append(m.defs, namedDef{name, d})
+	switch {
+	case m.index != nil:
+		m.index[name] = len(m.defs) - 1
+	case len(m.defs) >= indexFrom:
+		m.index = make(map[string]int, 2*len(m.defs))
+		for i, nd := range m.defs {
+			m.index[nd.name] = i
+		}
+	}
 }
 
 // setModel is the model of the attribute set d stands for, if d is one:
 // a set made by a.b = ..., or a set literal (parentheses are no node in
 // Nix).
 func (d *attrDef) setModel() *attrModel {
-	if d.inherited {
+	// inherit x is a variable and inherit (e) x a selection, even when e
+	// is a set literal.
+	if d.inherited || d.selected {
 		return nil
 	}
 	if d.nested != nil {
@@ -207,7 +242,8 @@ func addAttr(m *attrModel, path []Node, value Node, pos Pos, fail func(Pos, stri
 			m = dyn.nested
 			continue
 		}
-		d, exists := m.names[k.name]
+		d := m.lookup(k.name)
+		exists := d != nil
 		switch {
 		case !exists && last:
 			m.define(k.name, &attrDef{value: value, pos: pos})
@@ -232,26 +268,25 @@ func mergeSet(d *attrDef, value Node, path []Node, pos Pos, fail func(Pos, strin
 	if into == nil || from == nil {
 		fail(pos, dupMsg(showPath(path), d.pos))
 	}
-	for _, name := range from.order {
-		ad := from.names[name]
-		if prev, ok := into.names[name]; ok {
-			fail(prev.pos, dupMsg(name, ad.pos))
+	for _, nd := range from.defs {
+		if prev := into.lookup(nd.name); prev != nil {
+			fail(prev.pos, dupMsg(nd.name, nd.def.pos))
 		}
-		into.define(name, ad)
+		into.define(nd.name, nd.def)
 	}
 }
 
 // inheritAttr defines name by `inherit`; value is nil for `inherit name`
 // and the From expression for `inherit (from) name`.
 func inheritAttr(m *attrModel, name string, from Node, pos, varPos Pos, fail func(Pos, string)) {
-	if prev, ok := m.names[name]; ok {
+	if prev := m.lookup(name); prev != nil {
 		fail(pos, dupMsg(name, prev.pos))
 	}
 	if from == nil {
 		m.define(name, &attrDef{inherited: true, pos: pos, varPos: varPos})
 		return
 	}
-	m.define(name, &attrDef{value: from, pos: pos})
+	m.define(name, &attrDef{value: from, pos: pos, selected: true})
 }
 
 func dupMsg(name string, prev Pos) string {

@@ -41,11 +41,19 @@ func TestCorpus(t *testing.T) {
 		}
 		wantOK := file == "valid.txtar"
 		changed := false
+		var results []nixResult
+		if haveNix {
+			srcs := make([][]byte, len(ar.Files))
+			for i, f := range ar.Files {
+				srcs[i] = f.Data
+			}
+			results = nix.parseAll(t, srcs)
+		}
 		for i, f := range ar.Files {
 			name, wantPos, _ := strings.Cut(f.Name, " @")
 			ok, pos := outcome(t, name, f.Data)
 			if haveNix {
-				r := nix.parse(t, f.Data)
+				r := results[i]
 				if r.ok != wantOK {
 					t.Errorf("%s/%s: nix accepts=%v, but the snippet is filed as accepts=%v\n%s", file, name, r.ok, wantOK, r.stderr)
 				}
@@ -142,14 +150,17 @@ func TestBaseNames(t *testing.T) {
 		return
 	}
 	// Every builtin, bare and with __, outside our table must be undefined.
+	var others [][]byte
 	for _, n := range nix.builtinNames(t) {
 		for _, name := range []string{n, "__" + n} {
-			if baseNames[name] || name == "__curPos" {
-				continue
+			if !baseNames[name] && name != "__curPos" {
+				others = append(others, []byte(name))
 			}
-			if r := nix.parse(t, []byte(name)); r.ok {
-				t.Errorf("nix knows %q at top level; add it to baseNameList", name)
-			}
+		}
+	}
+	for i, r := range nix.parseAll(t, others) {
+		if r.ok {
+			t.Errorf("nix knows %q at top level; add it to baseNameList", others[i])
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package nixsyntax
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 )
@@ -33,10 +32,14 @@ type lexer struct {
 	prev  span // Nix's prev_yylloc
 	state lexState
 	stack []lexState
+
+	pathRun, schemeRun      runCache
+	commentFrom, commentEnd int // the first "*/" at or after commentFrom
 }
 
 func newLexer(src []byte) *lexer {
-	return &lexer{src: src, at: startPos, loc: span{startPos, startPos}, prev: span{startPos, startPos}}
+	return &lexer{src: src, at: startPos, loc: span{startPos, startPos}, prev: span{startPos, startPos}, commentFrom: -1, commentEnd: -1,
+		pathRun: noRun, schemeRun: noRun}
 }
 
 func (l *lexer) push(s lexState) {
@@ -53,12 +56,12 @@ func (l *lexer) pop() {
 // consume matches the next n bytes and updates the locations as Nix's
 // adjustLoc does.
 func (l *lexer) consume(n int) (from, to Pos) {
-	text := l.src[l.at.Offset : l.at.Offset+n]
+	// loc.last always equals at here: locations only lag behind after the
+	// end of input.
 	l.prev = l.loc
-	l.loc.first = l.loc.last
-	l.loc.last = advance(l.loc.last, text)
 	from = l.at
-	l.at = advance(l.at, text)
+	l.at = advance(l.at, l.src[l.at.Offset:l.at.Offset+n])
+	l.loc = span{from, l.at}
 	return from, l.at
 }
 
@@ -68,37 +71,36 @@ func (l *lexer) unconsume(from Pos) {
 	l.loc = l.prev
 }
 
-func (l *lexer) tok(k tokKind, from, to Pos) token {
-	return token{kind: k, from: from, to: to, loc: l.loc.first, locEnd: l.loc.last}
+// emit makes t a token of kind k spanning Nix's current location: the
+// last match for ordinary tokens, the restored location after yyless(0).
+func (l *lexer) emit(t *token, k tokKind) {
+	*t = token{kind: k, from: l.loc.first, to: l.loc.last}
 }
 
-func (l *lexer) eof() token {
-	return token{kind: tEOF, from: l.at, to: l.at, loc: l.loc.first, locEnd: l.loc.last}
+// reject makes t a token the lexer rejects, as Nix's lexer throws.
+func (l *lexer) reject(t *token, e lexErr) {
+	*t = token{kind: tInvalid, err: e, from: l.loc.first, to: l.loc.last}
 }
 
-func (l *lexer) lexErr(msg string, from, to Pos) token {
-	return token{kind: tInvalid, from: from, to: to, loc: l.loc.first, locEnd: l.loc.last, err: msg}
-}
-
-// next returns the next token.
-func (l *lexer) next() token {
+// next scans the next token into t.
+func (l *lexer) next(t *token) {
 	for {
-		var t token
-		var ok bool
 		switch l.state {
 		case stString:
-			t, ok = l.lexString(), true
+			l.lexString(t)
+			return
 		case stIndString:
-			t, ok = l.lexIndString(), true
+			l.lexIndString(t)
+			return
 		case stInPath, stInPathSlash:
-			t, ok = l.lexInPath(), true
+			l.lexInPath(t)
+			return
 		case stPathStart:
-			t, ok = l.lexPathStart(), true
-		default:
-			t, ok = l.lexDefault()
+			l.lexPathStart(t)
+			return
 		}
-		if ok {
-			return t
+		if l.lexDefault(t) {
+			return
 		}
 	}
 }
@@ -122,149 +124,176 @@ const (
 	rHPath
 	rSPath
 	rURI
-	rSpace
-	rLineComment
 	rBlockComment
 	rAny
 )
 
-// lexDefault scans in the INITIAL/DEFAULT start condition; ok is false when
-// the match produced no token (blanks, comments, yyless).
-func (l *lexer) lexDefault() (t token, ok bool) {
-	s := l.src[l.at.Offset:]
+// longest is flex's choice among the rules that match: the longest match,
+// and of those the earliest rule.
+type longest struct{ n, rule int }
+
+func (m *longest) try(n, rule int) {
+	if n > m.n || (n == m.n && n > 0 && rule < m.rule) {
+		m.n, m.rule = n, rule
+	}
+}
+
+// lexDefault scans in the INITIAL/DEFAULT start condition; it returns
+// false when the match produced no token (blanks, comments, yyless).
+func (l *lexer) lexDefault(t *token) bool {
+	at := l.at.Offset
+	s := l.src[at:]
 	if len(s) == 0 {
-		return l.eof(), true
+		l.emit(t, tEOF)
+		return true
 	}
-	best, rule := 1, rAny
-	var kw tokKind
-	try := func(n, r int) {
-		if n > best || (n == best && n > 0 && r < rule) {
-			best, rule = n, r
-		}
+	switch s[0] {
+	case ' ', '\t', '\r', '\n':
+		l.consume(matchSpace(s))
+		return false
+	case '#':
+		l.consume(matchLineComment(s))
+		return false
 	}
+	m := longest{1, rAny}
+	kw, op := tEOF, tEOF
 	c := s[0]
 	if n := matchID(s); n > 0 {
-		if k, isKw := keywords[string(s[:n])]; isKw {
-			kw = k
-			try(n, rKeyword)
+		if kw = keyword(s[:n]); kw != tEOF {
+			m.try(n, rKeyword)
 		} else {
-			try(n, rID)
+			m.try(n, rID)
 		}
-		try(matchURI(s), rURI)
+		// A URI or path must continue the identifier with one of these.
+		if n < len(s) && (s[n] == ':' || s[n] == '+' || s[n] == '.' || s[n] == '/') {
+			m.try(l.matchURI(at), rURI)
+			m.try(l.matchPathSegInterp(at), rPathInterp)
+			m.try(l.matchPath(at), rPath)
+		}
+	} else if isPathChar(c) || c == '/' {
+		m.try(l.matchPathSegInterp(at), rPathInterp)
+		m.try(l.matchPath(at), rPath)
 	}
-	if isDigit(c) {
-		try(matchDigits(s), rInt)
-	}
-	if isDigit(c) || c == '.' {
-		try(matchFloat(s), rFloat)
-	}
-	if isPathChar(c) || c == '/' {
-		try(matchPathSegInterp(s), rPathInterp)
-		try(matchPath(s), rPath)
-	}
-	switch c {
-	case '.':
+	switch {
+	case isDigit(c):
+		m.try(matchDigits(s), rInt)
+		m.try(matchFloat(s), rFloat)
+	case c == '.':
+		m.try(matchFloat(s), rFloat)
 		if hasPrefix(s, "...") {
-			try(3, rEllipsis)
+			m.try(3, rEllipsis)
 		}
-	case '~':
+	case c == '/':
+		if len(s) > 1 && s[1] == '*' {
+			m.try(l.matchBlockComment(at), rBlockComment)
+		}
+	case c == '~':
 		if hasPrefix(s, "~/${") {
-			try(4, rPathInterp)
+			m.try(4, rPathInterp)
 		}
-		try(matchHPath(s), rHPath)
-	case '<':
-		try(matchSPath(s), rSPath)
-	case '$':
+		m.try(l.matchHPath(at), rHPath)
+	case c == '<':
+		m.try(l.matchSPath(at), rSPath)
+	case c == '$':
 		if hasPrefix(s, "${") {
-			try(2, rDollarCurly)
+			m.try(2, rDollarCurly)
 		}
-	case '{':
-		try(1, rLBrace)
-	case '}':
-		try(1, rRBrace)
-	case '"':
-		try(1, rQuote)
-	case '\'':
-		try(matchIndOpen(s), rIndOpen)
-	case ' ', '\t', '\r', '\n':
-		try(matchSpace(s), rSpace)
-	case '#':
-		try(matchLineComment(s), rLineComment)
-	case '/':
-		try(matchBlockComment(s), rBlockComment)
+	case c == '{':
+		m.try(1, rLBrace)
+	case c == '}':
+		m.try(1, rRBrace)
+	case c == '"':
+		m.try(1, rQuote)
+	case c == '\'':
+		m.try(matchIndOpen(s), rIndOpen)
 	}
-	op := tEOF
 	if len(s) >= 2 {
 		if op = twoCharOp(s[0], s[1]); op != tEOF {
-			try(2, rOp)
+			m.try(2, rOp)
 		}
 	}
-	return l.actDefault(rule, best, kw, op)
+	return l.actDefault(t, m, kw, op)
 }
 
 // actDefault runs the action of the chosen default rule.
-func (l *lexer) actDefault(rule, n int, kw, op tokKind) (token, bool) {
-	from, to := l.consume(n)
+func (l *lexer) actDefault(t *token, m longest, kw, op tokKind) bool {
+	from, to := l.consume(m.n)
 	text := l.src[from.Offset:to.Offset]
-	switch rule {
+	switch m.rule {
 	case rKeyword:
-		return l.tok(kw, from, to), true
+		l.emit(t, kw)
 	case rEllipsis:
-		return l.tok(tEllipsis, from, to), true
+		l.emit(t, tEllipsis)
 	case rOp:
-		return l.tok(op, from, to), true
+		l.emit(t, op)
 	case rID:
-		return l.tok(tID, from, to), true
+		l.emit(t, tID)
 	case rInt:
-		if _, err := strconv.ParseInt(string(text), 10, 64); err != nil {
-			return l.lexErr(fmt.Sprintf("invalid integer '%s'", text), from, to), true
+		l.emit(t, tInt)
+		if !validInt(text) {
+			l.reject(t, errInt)
 		}
-		return l.tok(tInt, from, to), true
 	case rFloat:
+		l.emit(t, tFloat)
 		if !validFloat(string(text)) {
-			return l.lexErr(fmt.Sprintf("invalid float '%s'", text), from, to), true
+			l.reject(t, errFloat)
 		}
-		return l.tok(tFloat, from, to), true
-	case rDollarCurly, rLBrace:
+	case rDollarCurly:
 		l.push(stDefault)
-		if rule == rLBrace {
-			return l.tok(tLBrace, from, to), true
-		}
-		return l.tok(tDollarCurly, from, to), true
+		l.emit(t, tDollarCurly)
+	case rLBrace:
+		l.push(stDefault)
+		l.emit(t, tLBrace)
 	case rRBrace:
 		// INITIAL only marks the bottom of the stack: never pop it.
 		if l.state != stInitial {
 			l.pop()
 		}
-		return l.tok(tRBrace, from, to), true
+		l.emit(t, tRBrace)
 	case rQuote:
 		l.push(stString)
-		return l.tok(tQuote, from, to), true
+		l.emit(t, tQuote)
 	case rIndOpen:
 		l.push(stIndString)
-		return l.tok(tIndOpen, from, to), true
+		l.emit(t, tIndOpen)
 	case rPathInterp:
 		l.push(stPathStart)
 		l.unconsume(from)
-		return token{}, false
-	case rPath, rHPath:
+		return false
+	case rPath:
 		l.pushAfterPath(text)
-		if rule == rHPath {
-			return l.tok(tHPath, from, to), true
-		}
-		return l.tok(tPath, from, to), true
+		l.emit(t, tPath)
+	case rHPath:
+		l.pushAfterPath(text)
+		l.emit(t, tHPath)
 	case rSPath:
-		return l.tok(tSPath, from, to), true
+		l.emit(t, tSPath)
 	case rURI:
-		return l.tok(tURI, from, to), true
-	case rSpace, rLineComment, rBlockComment:
-		return token{}, false
+		l.emit(t, tURI)
+	case rBlockComment:
+		return false
+	default:
+		k := charTokens[text[0]]
+		if k == tEOF && text[0] != 0 {
+			k = tInvalid
+		}
+		l.emit(t, k)
 	}
-	k := charTokens[text[0]]
-	if k == tEOF && text[0] != 0 {
-		k = tInvalid
+	return true
+}
+
+// validInt reports whether a run of digits fits an int64 (Nix's
+// boost::lexical_cast<int64_t>).
+func validInt(digits []byte) bool {
+	var v int64
+	for _, c := range digits {
+		d := int64(c - '0')
+		if v > (math.MaxInt64-d)/10 {
+			return false
+		}
+		v = v*10 + d
 	}
-	return l.tok(k, from, to), true
+	return true
 }
 
 // pushAfterPath enters INPATH, or INPATH_SLASH after a trailing '/'.

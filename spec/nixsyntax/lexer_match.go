@@ -1,5 +1,7 @@
 package nixsyntax
 
+import "bytes"
+
 // Matchers for the named patterns of lexer.l. Each returns the length of
 // the longest match at the start of s, or 0.
 
@@ -71,34 +73,51 @@ func matchFloat(s []byte) int {
 	return i
 }
 
-func matchPathChars(s []byte) int {
-	i := 0
-	for i < len(s) && isPathChar(s[i]) {
-		i++
+// runCache remembers the last run of bytes of one class found, so that
+// scanning the same run again from a later position costs nothing: flex
+// would rescan (e.g. 1.1.1.1... is one long run of path characters tried
+// at every token), which is quadratic.
+type runCache struct{ from, end int }
+
+// noRun is an empty cache.
+var noRun = runCache{from: 1, end: 0}
+
+// run returns where the run of bytes in class starting at at ends.
+func (c *runCache) run(src []byte, at int, class func(byte) bool) int {
+	if c.from <= at && at <= c.end {
+		return c.end
 	}
-	return i
+	end := at
+	for end < len(src) && class(src[end]) {
+		end++
+	}
+	c.from, c.end = at, end
+	return end
 }
 
-// matchSegments matches (\/{PATH_CHAR}+)+\/? and returns its length.
-func matchSegments(s []byte) int {
-	i, segs := 0, 0
-	for i+1 < len(s) && s[i] == '/' && isPathChar(s[i+1]) {
-		i += 1 + matchPathChars(s[i+1:])
+// pathChars is the length of the run of PATH_CHARs at at.
+func (l *lexer) pathChars(at int) int { return l.pathRun.run(l.src, at, isPathChar) - at }
+
+// matchSegments matches (\/{PATH_CHAR}+)+\/? at at and returns its length.
+func (l *lexer) matchSegments(at int) int {
+	i, segs := at, 0
+	for i+1 < len(l.src) && l.src[i] == '/' && isPathChar(l.src[i+1]) {
+		i += 1 + l.pathChars(i+1)
 		segs++
 	}
 	if segs == 0 {
 		return 0
 	}
-	if i < len(s) && s[i] == '/' {
+	if i < len(l.src) && l.src[i] == '/' {
 		i++
 	}
-	return i
+	return i - at
 }
 
 // matchPath is PATH: {PATH_CHAR}*(\/{PATH_CHAR}+)+\/?
-func matchPath(s []byte) int {
-	n := matchPathChars(s)
-	m := matchSegments(s[n:])
+func (l *lexer) matchPath(at int) int {
+	n := l.pathChars(at)
+	m := l.matchSegments(at + n)
 	if m == 0 {
 		return 0
 	}
@@ -106,40 +125,34 @@ func matchPath(s []byte) int {
 }
 
 // matchHPath is HPATH: \~(\/{PATH_CHAR}+)+\/?
-func matchHPath(s []byte) int {
-	if len(s) == 0 || s[0] != '~' {
-		return 0
-	}
-	if m := matchSegments(s[1:]); m > 0 {
+func (l *lexer) matchHPath(at int) int {
+	if m := l.matchSegments(at + 1); m > 0 {
 		return 1 + m
 	}
 	return 0
 }
 
 // matchPathSegInterp is {PATH_SEG}\$\{ with PATH_SEG = {PATH_CHAR}*\/.
-func matchPathSegInterp(s []byte) int {
-	n := matchPathChars(s)
-	if hasPrefix(s[n:], "/${") {
+func (l *lexer) matchPathSegInterp(at int) int {
+	n := l.pathChars(at)
+	if hasPrefix(l.src[at+n:], "/${") {
 		return n + 3
 	}
 	return 0
 }
 
 // matchSPath is SPATH: \<{PATH_CHAR}+(\/{PATH_CHAR}+)*\>
-func matchSPath(s []byte) int {
-	if len(s) < 3 || s[0] != '<' {
-		return 0
-	}
-	n := matchPathChars(s[1:])
+func (l *lexer) matchSPath(at int) int {
+	n := l.pathChars(at + 1)
 	if n == 0 {
 		return 0
 	}
-	i := 1 + n
-	for i+1 < len(s) && s[i] == '/' && isPathChar(s[i+1]) {
-		i += 1 + matchPathChars(s[i+1:])
+	i := at + 1 + n
+	for i+1 < len(l.src) && l.src[i] == '/' && isPathChar(l.src[i+1]) {
+		i += 1 + l.pathChars(i+1)
 	}
-	if i < len(s) && s[i] == '>' {
-		return i + 1
+	if i < len(l.src) && l.src[i] == '>' {
+		return i + 1 - at
 	}
 	return 0
 }
@@ -156,26 +169,27 @@ func isURIChar(c byte) bool {
 	return false
 }
 
+func isSchemeChar(c byte) bool {
+	return isLetter(c) || isDigit(c) || c == '+' || c == '-' || c == '.'
+}
+
 // matchURI is URI: [a-zA-Z][a-zA-Z0-9\+\-\.]*\:[a-zA-Z0-9\%\/\?\:\@\&\=\+\$\,\-\_\.\!\~\*\']+
-func matchURI(s []byte) int {
-	if len(s) == 0 || !isLetter(s[0]) {
+func (l *lexer) matchURI(at int) int {
+	if !isLetter(l.src[at]) {
 		return 0
 	}
-	i := 1
-	for i < len(s) && (isLetter(s[i]) || isDigit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.') {
-		i++
-	}
-	if i >= len(s) || s[i] != ':' {
+	i := l.schemeRun.run(l.src, at+1, isSchemeChar)
+	if i >= len(l.src) || l.src[i] != ':' {
 		return 0
 	}
 	j := i + 1
-	for j < len(s) && isURIChar(s[j]) {
+	for j < len(l.src) && isURIChar(l.src[j]) {
 		j++
 	}
 	if j == i+1 {
 		return 0
 	}
-	return j
+	return j - at
 }
 
 // matchIndOpen is \'\'(\ *\n)?
@@ -211,15 +225,19 @@ func matchLineComment(s []byte) int {
 }
 
 // matchBlockComment is \/\*([^*]|\*+[^*/])*\*+\/ : it ends at the first
-// "*/" after the opening "/*"; without one it does not match.
-func matchBlockComment(s []byte) int {
-	if !hasPrefix(s, "/*") {
-		return 0
-	}
-	for i := 2; i+1 < len(s); i++ {
-		if s[i] == '*' && s[i+1] == '/' {
-			return i + 2
+// "*/" after the opening "/*"; without one it does not match. The search
+// result is remembered, so many unterminated "/*" stay linear.
+func (l *lexer) matchBlockComment(at int) int {
+	from := at + 2
+	if l.commentEnd < from || l.commentFrom > from {
+		l.commentFrom = from
+		l.commentEnd = len(l.src)
+		if k := bytes.Index(l.src[from:], []byte("*/")); k >= 0 {
+			l.commentEnd = from + k
 		}
 	}
-	return 0
+	if l.commentEnd == len(l.src) {
+		return 0
+	}
+	return l.commentEnd + 2 - at
 }

@@ -1,10 +1,11 @@
 package nixsyntax
 
 // lexString scans inside "...": literal text, ${, or the closing quote.
-func (l *lexer) lexString() token {
+func (l *lexer) lexString(t *token) {
 	s := l.src[l.at.Offset:]
 	if len(s) == 0 {
-		return l.eof()
+		l.emit(t, tEOF)
+		return
 	}
 	if n := matchStrText(s); n > 0 {
 		// ([^$"\\]|\$[^{"\\]|\\.|\$\\.)* followed by a '$' before the
@@ -12,21 +13,25 @@ func (l *lexer) lexString() token {
 		if n < len(s)-1 && s[n] == '$' && s[n+1] == '"' {
 			n++
 		}
-		from, to := l.consume(n)
-		return l.tok(tStr, from, to)
+		l.consume(n)
+		l.emit(t, tStr)
+		return
 	}
 	switch {
 	case hasPrefix(s, "$\""):
-		from, to := l.consume(1)
-		return l.tok(tStr, from, to)
+		l.consume(1)
+		l.emit(t, tStr)
+		return
 	case hasPrefix(s, "${"):
-		from, to := l.consume(2)
+		l.consume(2)
 		l.push(stDefault)
-		return l.tok(tDollarCurly, from, to)
+		l.emit(t, tDollarCurly)
+		return
 	case s[0] == '"':
-		from, to := l.consume(1)
+		l.consume(1)
 		l.pop()
-		return l.tok(tQuote, from, to)
+		l.emit(t, tQuote)
+		return
 	}
 	// A lone '$', '\' or '$\' before the end of input: Nix returns it as
 	// STR and the parser then fails at the end of file.
@@ -34,8 +39,8 @@ func (l *lexer) lexString() token {
 	if hasPrefix(s, "$\\") {
 		n = 2
 	}
-	from, to := l.consume(n)
-	return l.tok(tStr, from, to)
+	l.consume(n)
+	l.emit(t, tStr)
 }
 
 // matchStrText is the length of ([^$"\\]|\$[^{"\\]|\\ANY|\$\\ANY)* at s.
@@ -75,34 +80,40 @@ func matchStrText(s []byte) int {
 }
 
 // lexIndString scans inside ”...”.
-func (l *lexer) lexIndString() token {
+func (l *lexer) lexIndString(t *token) {
 	s := l.src[l.at.Offset:]
 	if len(s) == 0 {
-		return l.eof()
+		l.emit(t, tEOF)
+		return
 	}
 	if n := matchIndText(s); n > 0 {
-		from, to := l.consume(n)
-		return l.tok(tIndStr, from, to)
+		l.consume(n)
+		l.emit(t, tIndStr)
+		return
 	}
 	switch {
 	case hasPrefix(s, "''$"), hasPrefix(s, "'''"):
-		from, to := l.consume(3)
-		return l.tok(tIndStr, from, to)
+		l.consume(3)
+		l.emit(t, tIndStr)
+		return
 	case hasPrefix(s, "''\\") && len(s) >= 4:
-		from, to := l.consume(4)
-		return l.tok(tIndStr, from, to)
+		l.consume(4)
+		l.emit(t, tIndStr)
+		return
 	case hasPrefix(s, "${"):
-		from, to := l.consume(2)
+		l.consume(2)
 		l.push(stDefault)
-		return l.tok(tDollarCurly, from, to)
+		l.emit(t, tDollarCurly)
+		return
 	case hasPrefix(s, "''"):
-		from, to := l.consume(2)
+		l.consume(2)
 		l.pop()
-		return l.tok(tIndClose, from, to)
+		l.emit(t, tIndClose)
+		return
 	}
 	// A lone '$' or '\''.
-	from, to := l.consume(1)
-	return l.tok(tIndStr, from, to)
+	l.consume(1)
+	l.emit(t, tIndStr)
 }
 
 // matchIndText is the length of ([^$']|\$[^{']|'[^'$])* at s.
@@ -129,54 +140,58 @@ func matchIndText(s []byte) int {
 
 // lexPathStart re-scans the first segment of a path that is directly
 // followed by ${ (lexer.l's PATH_START condition).
-func (l *lexer) lexPathStart() token {
+func (l *lexer) lexPathStart(t *token) {
 	s := l.src[l.at.Offset:]
 	l.pop()
 	l.push(stInPathSlash)
 	if s[0] == '~' {
-		from, to := l.consume(2)
-		return l.tok(tHPath, from, to)
+		l.consume(2)
+		l.emit(t, tHPath)
+		return
 	}
-	from, to := l.consume(matchPathChars(s) + 1)
-	return l.tok(tPath, from, to)
+	l.consume(l.pathChars(l.at.Offset) + 1)
+	l.emit(t, tPath)
 }
 
 // lexInPath scans right after a path segment: more path text, an
 // interpolation, or the end of the path.
-func (l *lexer) lexInPath() token {
+func (l *lexer) lexInPath(t *token) {
 	s := l.src[l.at.Offset:]
 	if hasPrefix(s, "${") {
-		from, to := l.consume(2)
+		l.consume(2)
 		l.pop()
 		l.push(stInPath)
 		l.push(stDefault)
-		return l.tok(tDollarCurly, from, to)
+		l.emit(t, tDollarCurly)
+		return
 	}
-	n := max(matchPath(s), matchPathChars(s))
-	if seg := matchPathChars(s); seg < len(s) && s[seg] == '/' {
+	n := max(l.matchPath(l.at.Offset), l.pathChars(l.at.Offset))
+	if seg := l.pathChars(l.at.Offset); seg < len(s) && s[seg] == '/' {
 		n = max(n, seg+1)
 	}
 	if n > 0 {
 		from, to := l.consume(n)
 		l.pop()
 		l.pushAfterPath(l.src[from.Offset:to.Offset])
-		return l.tok(tStr, from, to)
+		l.emit(t, tStr)
+		return
 	}
 	if l.state == stInPathSlash {
 		if len(s) > 0 {
 			l.consume(1)
 		}
-		return l.lexErr("path has a trailing slash", l.at, l.at)
+		l.reject(t, errTrailingSlash)
+		return
 	}
 	// Any other byte (or the end) ends the path; Nix re-scans the byte in
 	// the enclosing condition and restores the previous location.
 	l.pop()
-	at := l.at
 	if len(s) > 0 {
+		at := l.at
 		l.consume(1)
 		l.unconsume(at)
 	} else {
 		l.loc = l.prev
 	}
-	return token{kind: tPathEnd, from: at, to: at, loc: l.loc.first, locEnd: l.loc.last}
+	l.emit(t, tPathEnd)
 }

@@ -9,6 +9,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -24,6 +27,7 @@ type nixOracle struct {
 type nixResult struct {
 	ok     bool
 	pos    string // LINE:COLUMN of the error
+	stdout string // the printed expression when ok
 	stderr string
 }
 
@@ -35,7 +39,7 @@ func newNixOracle(t testing.TB) (*nixOracle, bool) {
 	bin, err := exec.LookPath("nix-instantiate")
 	if err != nil {
 		if os.Getenv("ISOFORGE_SKIP_NIX_EVAL") == "1" {
-			t.Log("nix-instantiate not found and ISOFORGE_SKIP_NIX_EVAL=1: checking the recorded expectations only, not the real Nix")
+			t.Log("nix-instantiate not found and ISOFORGE_SKIP_NIX_EVAL=1: skipping the comparison with the real Nix (recorded verdicts and positions are still checked)")
 			return nil, false
 		}
 		t.Fatal("nix-instantiate is needed to compare with the real Nix parser: install Debian's nix-bin (scripts/test-env.sh does) or set ISOFORGE_SKIP_NIX_EVAL=1")
@@ -50,19 +54,29 @@ var nixErrAt = regexp.MustCompile(`(?m)^\s+at .*:(\d+):(\d+):?\s*$`)
 // resolved.
 func (o *nixOracle) parseFiles(t testing.TB, files ...string) nixResult {
 	t.Helper()
+	r := o.run(o.dir, files...)
+	if !r.ok && r.pos == "" && !strings.Contains(r.stderr, "error:") {
+		t.Fatalf("running nix-instantiate: %s", r.stderr)
+	}
+	return r
+}
+
+// run runs nix-instantiate --parse on files in dir.
+func (o *nixOracle) run(dir string, files ...string) nixResult {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, o.bin, append([]string{"--parse"}, files...)...)
-	cmd.Dir = o.dir
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NIX_PATH=")
-	var stderr bytes.Buffer
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
-		t.Fatalf("running nix-instantiate: %v", err)
+		return nixResult{stderr: "running nix-instantiate: " + err.Error()}
 	}
-	r := nixResult{ok: err == nil, stderr: stderr.String()}
+	r := nixResult{ok: err == nil, stdout: stdout.String(), stderr: stderr.String()}
 	if m := nixErrAt.FindAllStringSubmatch(r.stderr, -1); len(m) > 0 {
 		last := m[len(m)-1]
 		r.pos = last[1] + ":" + last[2]
@@ -73,10 +87,45 @@ func (o *nixOracle) parseFiles(t testing.TB, files ...string) nixResult {
 // parse writes src to a file and parses it with Nix.
 func (o *nixOracle) parse(t testing.TB, src []byte) nixResult {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(o.dir, "snippet.nix"), src, 0o644); err != nil {
-		t.Fatal(err)
+	return o.parseAll(t, [][]byte{src})[0]
+}
+
+// parseAll parses each snippet with Nix, a few processes at a time (a
+// run is mostly process start-up).
+func (o *nixOracle) parseAll(t testing.TB, srcs [][]byte) []nixResult {
+	t.Helper()
+	const workers = 4
+	results := make([]nixResult, len(srcs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		dir := filepath.Join(o.dir, strconv.Itoa(w))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = o.parseIn(dir, srcs[i])
+			}
+		}()
 	}
-	return o.parseFiles(t, "snippet.nix")
+	for i := range srcs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+// parseIn writes src into dir and parses it with Nix; a failure to run
+// Nix at all is reported in the result.
+func (o *nixOracle) parseIn(dir string, src []byte) nixResult {
+	if err := os.WriteFile(filepath.Join(dir, "snippet.nix"), src, 0o644); err != nil {
+		return nixResult{stderr: err.Error()}
+	}
+	return o.run(dir, "snippet.nix")
 }
 
 // sharedDir locates ../shared beside the repository (or $ISOFORGE_SHARED);

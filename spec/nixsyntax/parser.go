@@ -14,7 +14,8 @@ const MaxDepth = 1000
 // `nix-instantiate --parse` (Nix 2.8). On rejection the error is a
 // *SyntaxError located where Nix reports it.
 func Parse(filename string, src []byte) (f *File, err error) {
-	p := &parser{lx: newLexer(src), src: src, file: filename}
+	p := &parser{lx: newLexer(src), src: src, str: string(src), file: filename}
+	p.failFn = p.fail
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bailout)
@@ -25,10 +26,10 @@ func Parse(filename string, src []byte) (f *File, err error) {
 		}
 	}()
 	root := p.parseExpr()
-	if t := p.peek(0); t.kind != tEOF {
+	if t := *p.peek(0); t.kind != tEOF {
 		p.unexpected(t, "end of file")
 	}
-	checkScopes(root, p.fail)
+	checkScopes(root, p.src, p.failFn)
 	return &File{Name: filename, Root: root}, nil
 }
 
@@ -41,38 +42,55 @@ type bailout struct{ err *SyntaxError }
 type parser struct {
 	lx    *lexer
 	src   []byte
+	str   string // src as a string, for zero-copy names
 	file  string
-	ahead [4]token
+	ahead [4]token // a ring of tokens read ahead
+	head  int
 	n     int
 	depth int
+	slabs slabs
+	// failFn is p.fail, made once: the static checks take it as a callback.
+	failFn func(Pos, string)
 }
 
 // peek returns the i-th token ahead (0: the current one). A token the lexer
 // rejected is reported as soon as the parser looks at it, which is when
 // Nix's lexer would throw.
-func (p *parser) peek(i int) token {
+func (p *parser) peek(i int) *token {
 	for p.n <= i {
-		p.ahead[p.n] = p.lx.next()
+		p.lx.next(&p.ahead[(p.head+p.n)%len(p.ahead)])
 		p.n++
 	}
-	t := p.ahead[i]
-	if t.err != "" {
-		p.fail(t.loc, t.err)
+	t := &p.ahead[(p.head+i)%len(p.ahead)]
+	if t.err != errNone {
+		p.rejectToken(t)
 	}
 	return t
 }
 
+// rejectToken reports a token the lexer rejected.
+func (p *parser) rejectToken(t *token) {
+	switch t.err {
+	case errInt:
+		p.fail(t.from, fmt.Sprintf("invalid integer '%s'", p.text(*t)))
+	case errFloat:
+		p.fail(t.from, fmt.Sprintf("invalid float '%s'", p.text(*t)))
+	default:
+		p.fail(t.from, "path has a trailing slash")
+	}
+}
+
 // next consumes and returns the current token.
 func (p *parser) next() token {
-	t := p.peek(0)
-	copy(p.ahead[:], p.ahead[1:p.n])
+	t := *p.peek(0)
+	p.head = (p.head + 1) % len(p.ahead)
 	p.n--
 	return t
 }
 
 // expect consumes a token of kind k or fails.
 func (p *parser) expect(k tokKind) token {
-	t := p.peek(0)
+	t := *p.peek(0)
 	if t.kind != k {
 		p.unexpected(t, k.String())
 	}
@@ -88,9 +106,9 @@ func (p *parser) unexpected(t token, expecting string) {
 	what := t.kind.String()
 	switch {
 	case t.kind == tEOF && p.lx.state == stString:
-		p.fail(t.loc, "unterminated string")
+		p.fail(t.from, "unterminated string")
 	case t.kind == tEOF && p.lx.state == stIndString:
-		p.fail(t.loc, "unterminated indented string ('' ... '')")
+		p.fail(t.from, "unterminated indented string ('' ... '')")
 	case t.kind == tInvalid:
 		what = fmt.Sprintf("character %q", p.src[t.from.Offset])
 	}
@@ -98,27 +116,29 @@ func (p *parser) unexpected(t token, expecting string) {
 	if expecting != "" {
 		msg += ", expecting " + expecting
 	}
-	p.fail(t.loc, msg)
+	p.fail(t.from, msg)
 }
 
 // enter counts one level of nesting and fails past MaxDepth.
 func (p *parser) enter() {
 	p.depth++
 	if p.depth > MaxDepth {
-		p.fail(p.peek(0).loc, fmt.Sprintf("expression nested too deeply (more than %d levels)", MaxDepth))
+		p.fail(p.peek(0).from, fmt.Sprintf("expression nested too deeply (more than %d levels)", MaxDepth))
 	}
 }
 
 func (p *parser) leave() { p.depth-- }
 
-func (p *parser) text(t token) string { return string(p.src[t.from.Offset:t.to.Offset]) }
+// text is the source text of t; it shares the memory of the one string
+// copy of the file.
+func (p *parser) text(t token) string { return p.str[t.from.Offset:t.to.Offset] }
 
 // parseExpr is expr_function: lambdas, assert, with, let ... in, or an
 // expr_if.
 func (p *parser) parseExpr() Node {
 	p.enter()
 	defer p.leave()
-	t := p.peek(0)
+	t := *p.peek(0)
 	switch t.kind {
 	case tID:
 		switch p.peek(1).kind {
@@ -157,7 +177,9 @@ func (p *parser) parseExpr() Node {
 }
 
 func (p *parser) name(t token) *Name {
-	return &Name{Span{t.from, t.to}, p.text(t)}
+	n := p.slabs.names.new()
+	*n = Name{Span{t.from, t.to}, p.text(t)}
+	return n
 }
 
 // opensFormals decides, at a '{' in expr_function position, whether it
@@ -183,7 +205,7 @@ func (p *parser) parseFormalsLambda(start token, arg *Name) Node {
 	open := p.expect(tLBrace)
 	fs := &Formals{Span: Span{From: open.from}}
 	for done := false; !done; {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch t.kind {
 		case tEllipsis:
 			p.next()
@@ -209,7 +231,7 @@ func (p *parser) parseFormalsLambda(start token, arg *Name) Node {
 	}
 	p.expect(tColon)
 	body := p.parseExpr()
-	checkFormals(fs, arg, start.loc, p.fail)
+	checkFormals(fs, arg, start.from, p.src, p.failFn)
 	return &Lambda{Span: Span{start.from, body.End()}, Arg: arg, Formals: fs, Body: body}
 }
 
@@ -228,18 +250,18 @@ func (p *parser) parseFormal() *Formal {
 func (p *parser) parseLetIn() Node {
 	let := p.next()
 	m := newAttrModel(false)
-	binds := p.parseBinds(m, let.locEnd)
+	binds := p.parseBinds(m, let.to)
 	p.expect(tIn)
 	body := p.parseExpr()
 	if len(m.dynamic) > 0 {
-		p.fail(let.loc, "dynamic attributes not allowed in let")
+		p.fail(let.from, "dynamic attributes not allowed in let")
 	}
 	return &LetIn{Span: Span{let.from, body.End()}, Binds: binds, Body: body, attrs: m}
 }
 
 // parseIf is expr_if.
 func (p *parser) parseIf() Node {
-	t := p.peek(0)
+	t := *p.peek(0)
 	if t.kind != tIf {
 		return p.parseOp(0)
 	}

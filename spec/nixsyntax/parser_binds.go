@@ -7,7 +7,7 @@ package nixsyntax
 func (p *parser) parseBinds(m *attrModel, start Pos) []Node {
 	var binds []Node
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch t.kind {
 		case tInherit:
 			binds = append(binds, p.parseInherit(m, start))
@@ -21,27 +21,29 @@ func (p *parser) parseBinds(m *attrModel, start Pos) []Node {
 
 // parseBind parses attrpath = expr ;
 func (p *parser) parseBind(m *attrModel) Node {
-	at := p.peek(0).loc
+	at := p.peek(0).from
 	path := p.parseAttrPath()
 	p.expect(tAssign)
 	value := p.parseExpr()
 	end := p.expect(tSemi).to
-	addAttr(m, path, value, at, p.fail)
-	return &Bind{Span{path[0].Pos(), end}, path, value}
+	addAttr(m, path, value, at, p.failFn)
+	b := p.slabs.binds.new()
+	*b = Bind{Span{path[0].Pos(), end}, path, value}
+	return b
 }
 
 // parseInherit parses inherit names ; and inherit (expr) names ;
 func (p *parser) parseInherit(m *attrModel, start Pos) Node {
 	kw := p.next()
 	in := &Inherit{}
-	namesAt := kw.locEnd // Nix's empty `attrs` rule starts after the keyword
+	namesAt := kw.to // Nix's empty `attrs` rule starts after the keyword
 	if p.peek(0).kind == tLParen {
 		p.next()
 		in.From = p.parseExpr()
-		namesAt = p.expect(tRParen).locEnd
+		namesAt = p.expect(tRParen).to
 	}
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch t.kind {
 		case tID, tOrKw:
 			in.Names = append(in.Names, p.name(p.next()))
@@ -49,7 +51,7 @@ func (p *parser) parseInherit(m *attrModel, start Pos) Node {
 		case tQuote, tDollarCurly:
 			n := p.parseAttr()
 			if k := keyOf(n); !k.static {
-				p.fail(t.loc, "dynamic attributes not allowed in inherit")
+				p.fail(t.from, "dynamic attributes not allowed in inherit")
 			}
 			in.Names = append(in.Names, n)
 			continue
@@ -58,7 +60,7 @@ func (p *parser) parseInherit(m *attrModel, start Pos) Node {
 	}
 	in.Span = Span{kw.from, p.expect(tSemi).to}
 	for _, n := range in.Names {
-		inheritAttr(m, keyOf(n).name, in.From, namesAt, start, p.fail)
+		inheritAttr(m, keyOf(n).name, in.From, namesAt, start, p.failFn)
 	}
 	return in
 }

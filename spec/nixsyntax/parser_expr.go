@@ -46,19 +46,20 @@ func binopOf(k tokKind) binop {
 // binding at least as tightly as min.
 func (p *parser) parseOp(min int) Node {
 	p.enter()
-	defer p.leave()
+	depth := p.depth
 	left := p.parseUnary()
-	folds := 0
-	defer func() { p.depth -= folds }()
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		b := binopOf(t.kind)
 		if b.prec == 0 || b.prec < min {
+			p.depth = depth - 1
 			return left
 		}
-		// Each fold nests the tree one level deeper without recursion.
-		folds++
-		p.enter()
+		// A left fold nests the tree one level deeper without recursion;
+		// a right operand recurses, which counts by itself.
+		if !b.right {
+			p.enter()
+		}
 		p.next()
 		if t.kind == tQuestion {
 			path := p.parseAttrPath()
@@ -71,7 +72,7 @@ func (p *parser) parseOp(min int) Node {
 		}
 		right := p.parseOp(next)
 		left = &Binary{Span{left.Pos(), right.End()}, b.op, left, right}
-		if n := p.peek(0); b.nonas && binopOf(n.kind).prec == b.prec {
+		if n := *p.peek(0); b.nonas && binopOf(n.kind).prec == b.prec {
 			p.unexpected(n, "")
 		}
 	}
@@ -79,7 +80,7 @@ func (p *parser) parseOp(min int) Node {
 
 // parseUnary parses the prefix operators ! and -, then an application.
 func (p *parser) parseUnary() Node {
-	t := p.peek(0)
+	t := *p.peek(0)
 	switch t.kind {
 	case tNot:
 		p.next()
@@ -110,7 +111,8 @@ func (p *parser) parseApp() Node {
 	if !startsSimple(p.peek(0).kind) {
 		return f
 	}
-	app := &Apply{Func: f}
+	app := p.slabs.apps.new()
+	app.Func = f
 	for startsSimple(p.peek(0).kind) {
 		app.Args = append(app.Args, p.parseSelect())
 	}
@@ -122,11 +124,12 @@ func (p *parser) parseApp() Node {
 // `f or` (an application of f to a variable named or).
 func (p *parser) parseSelect() Node {
 	x := p.parseSimple()
-	switch t := p.peek(0); t.kind {
+	switch t := *p.peek(0); t.kind {
 	case tDot:
 		p.next()
 		path := p.parseAttrPath()
-		sel := &Select{Span: Span{x.Pos(), path[len(path)-1].End()}, X: x, Path: path}
+		sel := p.slabs.sels.new()
+		*sel = Select{Span: Span{x.Pos(), path[len(path)-1].End()}, X: x, Path: path}
 		if p.peek(0).kind == tOrKw {
 			p.next()
 			p.enter()
@@ -145,13 +148,13 @@ func (p *parser) parseSelect() Node {
 
 // parseSimple is expr_simple.
 func (p *parser) parseSimple() Node {
-	p.enter()
-	defer p.leave()
-	t := p.peek(0)
+	t := *p.peek(0)
 	switch t.kind {
 	case tID:
 		p.next()
-		return &Var{Span{t.from, t.to}, p.text(t)}
+		v := p.slabs.vars.new()
+		*v = Var{Span{t.from, t.to}, p.text(t)}
+		return v
 	case tInt:
 		return p.parseInt(p.next())
 	case tFloat:
@@ -176,17 +179,19 @@ func (p *parser) parseSimple() Node {
 		p.next()
 		open := p.expect(tLBrace)
 		m := newAttrModel(true)
-		binds := p.parseBinds(m, open.locEnd)
+		binds := p.parseBinds(m, open.to)
 		return &Let{Span{t.from, p.expect(tRBrace).to}, binds, m}
 	case tRec, tLBrace:
 		return p.parseAttrSet()
 	case tLBrack:
 		p.next()
+		p.enter()
 		l := &List{}
 		for startsSimple(p.peek(0).kind) {
 			l.Items = append(l.Items, p.parseSelect())
 		}
 		l.Span = Span{t.from, p.expect(tRBrack).to}
+		p.leave()
 		return l
 	}
 	p.unexpected(t, "")
@@ -202,7 +207,7 @@ func (p *parser) parseAttrSet() Node {
 		open = p.expect(tLBrace)
 	}
 	m := newAttrModel(rec)
-	binds := p.parseBinds(m, open.locEnd)
+	binds := p.parseBinds(m, open.to)
 	return &AttrSet{Span: Span{first.from, p.expect(tRBrace).to}, Rec: rec, Binds: binds, attrs: m}
 }
 
@@ -218,7 +223,7 @@ func (p *parser) parseAttrPath() []Node {
 
 // parseAttr is one attribute name: an identifier, `or`, a string or ${e}.
 func (p *parser) parseAttr() Node {
-	t := p.peek(0)
+	t := *p.peek(0)
 	switch t.kind {
 	case tID, tOrKw:
 		return p.name(p.next())
@@ -235,5 +240,7 @@ func (p *parser) parseAttr() Node {
 func (p *parser) parseInterpolation() *Interpolation {
 	open := p.next()
 	x := p.parseExpr()
-	return &Interpolation{Span{open.from, p.expect(tRBrace).to}, x}
+	in := p.slabs.interp.new()
+	*in = Interpolation{Span{open.from, p.expect(tRBrace).to}, x}
+	return in
 }

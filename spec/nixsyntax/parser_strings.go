@@ -1,15 +1,17 @@
 package nixsyntax
 
+import "strings"
+
 // parseString parses "..." from its opening quote.
 func (p *parser) parseString() *String {
 	open := p.next()
-	s := &String{}
+	s := p.slabs.strs.new()
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch t.kind {
 		case tStr:
 			p.next()
-			s.Parts = append(s.Parts, &Text{Span{t.from, t.to}, unescapeStr(p.src[t.from.Offset:t.to.Offset])})
+			s.Parts = append(s.Parts, p.newText(t, unescapeStr(p.str[t.from.Offset:t.to.Offset])))
 		case tDollarCurly:
 			s.Parts = append(s.Parts, p.parseInterpolation())
 		case tQuote:
@@ -27,11 +29,11 @@ func (p *parser) parseIndString() *IndentedString {
 	open := p.next()
 	s := &IndentedString{}
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch t.kind {
 		case tIndStr:
 			p.next()
-			s.Parts = append(s.Parts, &Text{Span{t.from, t.to}, indStrValue(p.src[t.from.Offset:t.to.Offset])})
+			s.Parts = append(s.Parts, p.newText(t, indStrValue(p.str[t.from.Offset:t.to.Offset])))
 		case tDollarCurly:
 			s.Parts = append(s.Parts, p.parseInterpolation())
 		case tIndClose:
@@ -57,19 +59,19 @@ func (p *parser) parsePath() *Path {
 	case p.src[first.from.Offset] == '/':
 		path.Kind = PathAbsolute
 	}
-	path.Parts = []Node{&Text{Span{first.from, first.to}, p.text(first)}}
+	path.Parts = []Node{p.newText(first, p.text(first))}
 	end := first.to
 	for {
-		t := p.peek(0)
+		t := *p.peek(0)
 		switch {
 		case t.kind == tPathEnd && (len(path.Parts) != 2 || path.Dynamic):
 			p.next()
 			path.Span = Span{first.from, end}
-			path.Text = string(p.src[first.from.Offset:end.Offset])
+			path.Text = p.str[first.from.Offset:end.Offset]
 			return path
 		case t.kind == tStr && (path.Dynamic || len(path.Parts) == 1):
 			p.next()
-			path.Parts = append(path.Parts, &Text{Span{t.from, t.to}, p.text(t)})
+			path.Parts = append(path.Parts, p.newText(t, p.text(t)))
 			end = t.to
 		case t.kind == tDollarCurly:
 			in := p.parseInterpolation()
@@ -82,10 +84,19 @@ func (p *parser) parsePath() *Path {
 	}
 }
 
+func (p *parser) newText(t token, value string) *Text {
+	x := p.slabs.texts.new()
+	*x = Text{Span{t.from, t.to}, value}
+	return x
+}
+
 // unescapeStr resolves the escapes of a "..." string piece as Nix's
 // unescapeStr does: \n \r \t, any other escaped byte stands for itself,
 // CR and CRLF become LF, and a NUL byte ends the piece.
-func unescapeStr(s []byte) string {
+func unescapeStr(s string) string {
+	if !strings.ContainsAny(s, "\\\r\x00") {
+		return s
+	}
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -116,13 +127,13 @@ func unescapeStr(s []byte) string {
 }
 
 // indStrValue is the value of one IND_STR token of lexer.l.
-func indStrValue(s []byte) string {
+func indStrValue(s string) string {
 	switch {
-	case string(s) == "''$" || string(s) == "$":
+	case s == "''$" || s == "$":
 		return "$"
-	case string(s) == "'''":
+	case s == "'''":
 		return "''"
-	case string(s) == "'":
+	case s == "'":
 		return "'"
 	case len(s) == 4 && s[0] == '\'' && s[1] == '\'' && s[2] == '\\':
 		return unescapeStr(s[2:])

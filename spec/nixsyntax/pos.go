@@ -1,11 +1,3 @@
-// Package nixsyntax parses the Nix language offline, in-process, as Nix 2.8
-// does: the same tokens, grammar, precedence and the static checks that
-// `nix-instantiate --parse` makes (duplicate attributes, duplicate formals,
-// dynamic attributes in let and inherit, undefined variables). It follows
-// NixOS/nix 2.8.0 src/libexpr/lexer.l, parser.y and nixexpr.cc (bindVars).
-//
-// Every node carries its exact source span so that callers can map errors
-// and path literals back into the file (or the heredoc) they came from.
 package nixsyntax
 
 import "fmt"

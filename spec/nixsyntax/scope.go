@@ -44,14 +44,17 @@ var baseNameList = []string{
 type scope struct {
 	attrs *attrModel
 	names []string
+	index map[string]bool // names, for big set patterns
 	with  bool
 	up    *scope
 }
 
 func (s *scope) has(name string) bool {
 	if s.attrs != nil {
-		_, ok := s.attrs.names[name]
-		return ok
+		return s.attrs.lookup(name) != nil
+	}
+	if s.index != nil {
+		return s.index[name]
 	}
 	for _, n := range s.names {
 		if n == name {
@@ -74,15 +77,76 @@ func (s *scope) resolves(name string) bool {
 
 // binder walks the tree as Nix's bindVars does and reports the first
 // variable that resolves nowhere.
-type binder struct{ fail func(Pos, string) }
+// binder walks the tree as Nix's bindVars does. Nix visits the attributes
+// of a set and the formals of a lambda in the order their names were first
+// interned (its Symbols compare by address); rank gives that order when
+// set, which only matters for which of several errors comes first.
+type binder struct {
+	fail func(Pos, string)
+	rank map[string]int
+}
 
-func checkScopes(root Node, fail func(Pos, string)) {
-	b := binder{fail}
+// errUnbound stops the quick first pass at the first undefined variable.
+type errUnbound struct{}
+
+// checkScopes reports the first undefined variable as Nix would. A quick
+// pass in source order accepts almost every file; only when it finds an
+// error does a second pass follow Nix's order to pick the same error.
+func checkScopes(root Node, src []byte, fail func(Pos, string)) {
+	if allBound(root) {
+		return
+	}
+	b := binder{fail: fail, rank: symbolRanks(src)}
 	b.bind(root, nil)
 }
 
+func allBound(root Node) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, is := r.(errUnbound); !is {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	b := binder{fail: func(Pos, string) { panic(errUnbound{}) }}
+	b.bind(root, nil)
+	return true
+}
+
+// symbolRanks approximates the order in which Nix interns names: the base
+// environment first, then identifiers in source order.
+func symbolRanks(src []byte) map[string]int {
+	ranks := make(map[string]int, len(baseNameList)+64)
+	for _, n := range baseNameList {
+		ranks[n] = -1
+	}
+	l := newLexer(src)
+	var t token
+	for l.next(&t); t.kind != tEOF && t.err == errNone; l.next(&t) {
+		if t.kind != tID && t.kind != tOrKw {
+			continue
+		}
+		name := string(src[t.from.Offset:t.to.Offset])
+		if _, seen := ranks[name]; !seen {
+			ranks[name] = t.from.Offset
+		}
+	}
+	return ranks
+}
+
+// ordered returns defs in Nix's order when ranks are known.
+func (b binder) ordered(defs []namedDef) []namedDef {
+	if b.rank == nil {
+		return defs
+	}
+	sorted := append([]namedDef(nil), defs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return b.rank[sorted[i].name] < b.rank[sorted[j].name] })
+	return sorted
+}
+
 func (b binder) lookup(name string, at Pos, s *scope) {
-	if name != "__curPos" && !s.resolves(name) {
+	if !s.resolves(name) {
 		b.fail(at, fmt.Sprintf("undefined variable '%s'", name))
 	}
 }
@@ -90,15 +154,18 @@ func (b binder) lookup(name string, at Pos, s *scope) {
 func (b binder) bind(n Node, s *scope) {
 	switch n := n.(type) {
 	case *Var:
-		b.lookup(n.Name, n.From, s)
+		// __curPos in expression position is Nix's ExprPos, not a variable.
+		if n.Name != "__curPos" {
+			b.lookup(n.Name, n.From, s)
+		}
 	case *Apply:
 		b.bindApply(n, s)
 	case *Select:
 		b.bind(n.X, s)
-		b.bindPath(n.Path, s)
 		if n.Default != nil {
 			b.bind(n.Default, s)
 		}
+		b.bindPath(n.Path, s)
 	case *HasAttr:
 		b.bind(n.X, s)
 		b.bindPath(n.Path, s)
@@ -112,6 +179,15 @@ func (b binder) bind(n Node, s *scope) {
 		b.bindModel(n.attrs, s)
 	case *AttrSet:
 		b.bindModel(n.attrs, s)
+	case *Binary:
+		// a <= b and a > b are calls of __lessThan with b first.
+		if n.Op == OpLessEq || n.Op == OpGreater {
+			b.bind(n.Y, s)
+			b.bind(n.X, s)
+			return
+		}
+		b.bind(n.X, s)
+		b.bind(n.Y, s)
 	case *With:
 		b.bind(n.Env, s)
 		b.bind(n.Body, &scope{with: true, up: s})
@@ -151,7 +227,13 @@ func (b binder) bindLambda(n *Lambda, s *scope) {
 		for _, f := range n.Formals.List {
 			inner.names = append(inner.names, f.Name.Name)
 		}
-		for _, f := range n.Formals.List {
+		if len(inner.names) > indexFrom {
+			inner.index = make(map[string]bool, len(inner.names))
+			for _, name := range inner.names {
+				inner.index[name] = true
+			}
+		}
+		for _, f := range b.orderedFormals(n.Formals.List) {
 			if f.Default != nil {
 				b.bind(f.Default, inner)
 			}
@@ -180,11 +262,11 @@ func (b binder) bindModel(m *attrModel, s *scope) {
 // bindDefs binds the static attributes of m: inherited ones in outer, the
 // others in inner.
 func (b binder) bindDefs(m *attrModel, outer, inner *scope) {
-	for _, name := range m.order {
-		d := m.names[name]
+	for _, nd := range b.ordered(m.defs) {
+		d := nd.def
 		switch {
 		case d.inherited:
-			b.lookup(name, d.varPos, outer)
+			b.lookup(nd.name, d.varPos, outer)
 		case d.nested != nil:
 			b.bindModel(d.nested, inner)
 		default:
@@ -193,26 +275,43 @@ func (b binder) bindDefs(m *attrModel, outer, inner *scope) {
 	}
 }
 
+// orderedFormals returns the formals in Nix's order (by name, see rank)
+// when ranks are known.
+func (b binder) orderedFormals(fs []*Formal) []*Formal {
+	if b.rank == nil {
+		return fs
+	}
+	sorted := append([]*Formal(nil), fs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return b.rank[sorted[i].Name.Name] < b.rank[sorted[j].Name.Name] })
+	return sorted
+}
+
 // checkFormals is parser.y's toFormals: no name twice in a set pattern,
 // and the @ name not among them. lambdaAt is where Nix reports the latter.
-func checkFormals(fs *Formals, arg *Name, lambdaAt Pos, fail func(Pos, string)) {
-	sorted := append([]*Formal(nil), fs.List...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name.Name < sorted[j].Name.Name })
-	var dup *Formal
-	for i := 1; i < len(sorted); i++ {
-		if sorted[i].Name.Name == sorted[i-1].Name.Name && (dup == nil || sorted[i].From.Offset < dup.From.Offset) {
-			dup = sorted[i]
-		}
-	}
-	if dup != nil {
-		fail(dup.From, fmt.Sprintf("duplicate formal function argument '%s'", dup.Name.Name))
-	}
-	if arg == nil {
-		return
-	}
+// Of several duplicates Nix reports the second occurrence of the name it
+// interned first.
+func checkFormals(fs *Formals, arg *Name, lambdaAt Pos, src []byte, fail func(Pos, string)) {
+	var dups []*Formal // second and later occurrences
+	seen := make(map[string]bool, len(fs.List))
 	for _, f := range fs.List {
-		if f.Name.Name == arg.Name {
-			fail(lambdaAt, fmt.Sprintf("duplicate formal function argument '%s'", arg.Name))
+		if seen[f.Name.Name] {
+			dups = append(dups, f)
 		}
+		seen[f.Name.Name] = true
+	}
+	if len(dups) > 0 {
+		first := dups[0]
+		if len(dups) > 1 {
+			rank := symbolRanks(src)
+			for _, d := range dups[1:] {
+				if rank[d.Name.Name] < rank[first.Name.Name] {
+					first = d
+				}
+			}
+		}
+		fail(first.From, fmt.Sprintf("duplicate formal function argument '%s'", first.Name.Name))
+	}
+	if arg != nil && seen[arg.Name] {
+		fail(lambdaAt, fmt.Sprintf("duplicate formal function argument '%s'", arg.Name))
 	}
 }

@@ -92,19 +92,48 @@ var charTokens = [256]tokKind{
 	'+': tPlus, '-': tMinus, '*': tStar, '/': tSlash, '"': tQuote,
 }
 
-// keywords are the reserved words of lexer.l.
-var keywords = map[string]tokKind{
-	"if": tIf, "then": tThen, "else": tElse, "assert": tAssert, "with": tWith,
-	"let": tLet, "in": tIn, "rec": tRec, "inherit": tInherit, "or": tOrKw,
+// keyword returns the token of a reserved word of lexer.l, or tEOF.
+func keyword(id []byte) tokKind {
+	switch string(id) {
+	case "if":
+		return tIf
+	case "then":
+		return tThen
+	case "else":
+		return tElse
+	case "assert":
+		return tAssert
+	case "with":
+		return tWith
+	case "let":
+		return tLet
+	case "in":
+		return tIn
+	case "rec":
+		return tRec
+	case "inherit":
+		return tInherit
+	case "or":
+		return tOrKw
+	}
+	return tEOF
 }
 
-// token is one lexed token. From and To span its text; loc is where Nix's
-// yylloc pointed when it returned the token, which is what Nix reports for
-// errors at this token (they differ only around path ends and end of file).
+// token is one lexed token: its kind and the text it spans. For tEOF,
+// tPathEnd and rejected tokens the span is Nix's yylloc instead (where
+// Nix reports an error at that token), which can lie before the token.
 type token struct {
 	kind     tokKind
+	err      lexErr
 	from, to Pos
-	loc      Pos
-	locEnd   Pos    // yylloc.last: where an empty rule after this token starts
-	err      string // a lexer error (invalid integer, trailing slash) to report at loc
 }
+
+// lexErr is why Nix's lexer throws at a token.
+type lexErr uint8
+
+const (
+	errNone lexErr = iota
+	errInt
+	errFloat
+	errTrailingSlash
+)

@@ -2,12 +2,17 @@
 # Builds the TEST DOUBLE builder image localhost/isoforge-testbuilder:TAG
 # from Debian packages (no registry): a debootstrap rootfs imported into
 # Podman, nix-bin and xorriso installed on top, then loaded into Docker.
-# Skipped when the tagged image exists in each engine.
+# Then its variant with nixos/nix's build users (Containerfile.buildusers),
+# localhost/isoforge-testbuilder-buildusers:TAG. Skipped when the tagged
+# images exist in each engine. Prints the plain image's reference.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # The tag is the Containerfile's content hash, so an edit rebuilds the image.
 tag=$(sha256sum "$here/Containerfile" | cut -c1-12)
 image=localhost/isoforge-testbuilder:$tag
+# The variant's tag hashes both Containerfiles: it is built FROM the plain one.
+vtag=$(cat "$here/Containerfile" "$here/Containerfile.buildusers" | sha256sum | cut -c1-12)
+variant=localhost/isoforge-testbuilder-buildusers:$vtag
 base=localhost/isoforge-testbuilder-base:bookworm
 log() { printf 'testbuilder: %s\n' "$*" >&2; }
 
@@ -33,15 +38,23 @@ build_podman() {
   podman build -q -t "$image" -f "$here/Containerfile" "$here" >/dev/null
 }
 
-load_docker() {
+build_variant() {
+  if podman image exists "$variant"; then return; fi
+  log "building $variant"
+  podman build -q -t "$variant" --build-arg "BASE=$image" -f "$here/Containerfile.buildusers" "$here" >/dev/null
+}
+
+load_docker() { # image
   command -v dockerd >/dev/null || return 0
   local docker=/usr/bin/docker
   [ -x "$docker" ] || docker=docker
-  "$docker" image inspect "$image" >/dev/null 2>&1 && return
-  log "loading $image into Docker"
-  podman save --format docker-archive "$image" | "$docker" load -q >/dev/null
+  "$docker" image inspect "$1" >/dev/null 2>&1 && return
+  log "loading $1 into Docker"
+  podman save --format docker-archive "$1" | "$docker" load -q >/dev/null
 }
 
 build_podman
-load_docker
+load_docker "$image"
+build_variant
+load_docker "$variant"
 echo "$image"

@@ -62,3 +62,10 @@ variant "nokeys" {
   ssh_authorized_keys = []
   format              = "iso"
 }
+
+# efi = false: a BIOS-only live ISO. isoforge's mkDefault true for iso
+# gives way to the efi attribute's definition.
+variant "bios" {
+  format = "iso"
+  efi    = false
+}

@@ -32,6 +32,8 @@ builtins.toJSON {
   makeUsbBootable = iso.makeUsbBootable or null;
   squashfsCompression = iso.squashfsCompression or null;
   stateVersion = config.system.stateVersion;
+  # Only image modules that import disk-size-option.nix have it.
+  diskSize = config.virtualisation.diskSize or null;
   nixos = {
     inherit (config.system.nixos) release revision versionSuffix label;
   };

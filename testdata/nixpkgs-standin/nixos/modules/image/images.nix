@@ -1,13 +1,24 @@
 # TEST DOUBLE of nixpkgs nixos/modules/image/images.nix (25.05+):
 # system.build.images.<variant> re-evaluates the configuration with the
 # variant's module (extendModules) and adds passthru.{config,filePath}.
-# Only the variants isoforge's tests use are modelled.
+# The variants of nixpkgs' list that isoforge builds are modelled (not
+# linode, lxc-metadata, oci, openstack-zfs, vagrant-virtualbox).
 { config, lib, pkgs, extendModules, ... }:
 let
   inherit (lib) types;
 
   imageModules = {
+    amazon = ../../maintainers/scripts/ec2/amazon-image.nix;
+    azure = ../virtualisation/azure-image.nix;
+    digital-ocean = ../virtualisation/digital-ocean-image.nix;
+    google-compute = ../virtualisation/google-compute-image.nix;
+    hyperv = ../virtualisation/hyperv-image.nix;
     lxc = ../virtualisation/lxc-container.nix;
+    openstack = ../../maintainers/scripts/openstack/openstack-image.nix;
+    proxmox-lxc = ../virtualisation/proxmox-lxc.nix;
+    kubevirt = ../virtualisation/kubevirt.nix;
+    virtualbox = ../virtualisation/virtualbox-image.nix;
+    vmware = ../virtualisation/vmware-image.nix;
     proxmox = ../virtualisation/proxmox-image.nix;
     qemu-efi = ../virtualisation/disk-image.nix;
     qemu = {
