@@ -105,10 +105,10 @@ type testMsg struct {
 	message
 	Variant     string  `json:"variant"`
 	Result      string  `json:"result"`
-	Error       string  `json:"error,omitempty"`
+	Error       string  `json:"error"`
 	BootSeconds float64 `json:"boot_seconds"`
-	Accel       string  `json:"accel,omitempty"`
-	Log         string  `json:"log,omitempty"`
+	Accel       string  `json:"accel"`
+	Log         string  `json:"log"`
 }
 
 func (j *testJSON) Event(e vmtest.Event) {
