@@ -110,6 +110,15 @@ func TestApplyTestBootsTheFleet(t *testing.T) {
 				t.Fatalf("apply -test: exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
 			got, sum := testEvents(t, r.stdout)
+			sch, err := compileSchema("apply-events")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+				if err := validateDoc(sch, line); err != nil {
+					t.Errorf("apply -test -json line does not match apply-events.schema.json: %v\n%s", err, line)
+				}
+			}
 			for _, v := range []string{"rescue", "site-ams"} {
 				if got[v].Result != "passed" || got[v].BootSeconds <= 0 {
 					t.Errorf("%s: %+v, want passed", v, got[v])
