@@ -65,7 +65,7 @@ func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action,
 	if o.Test != nil && ctx.Err() == nil {
 		if err := o.Test(ctx, act.Spec, c.tmp); err != nil {
 			os.Remove(c.tmp)
-			return err
+			return nil, err
 		}
 	}
 	if ctx.Err() != nil {
