@@ -48,6 +48,10 @@ type Runtime interface {
 	EnsureVolume(ctx context.Context, name string) (created bool, err error)
 	// ImageExists reports whether ref is present locally, without pulling.
 	ImageExists(ctx context.Context, ref string) (bool, error)
+	// ImageID is the content digest ("sha256:<hex>", the image ID: the
+	// digest of its configuration, which names every layer) of the local
+	// image ref. Two tags of the same image have the same ID.
+	ImageID(ctx context.Context, ref string) (string, error)
 	// Volume describes a named volume; Exists is false when it is absent.
 	Volume(ctx context.Context, name string) (VolumeInfo, error)
 	// Run creates a container, unpacks spec.CopyIn into it, starts it,
@@ -93,7 +97,9 @@ type ContainerSpec struct {
 	Binds      []Bind
 	Volumes    []VolumeMount
 	Devices    []string
-	Labels     map[string]string
+	// Ports publishes container TCP ports on the engine's host.
+	Ports  []Port
+	Labels map[string]string
 	// MemoryBytes limits memory when non-zero.
 	MemoryBytes int64
 	// CopyIn, when set, writes a tar stream that is unpacked at / in the
@@ -145,6 +151,14 @@ type Bind struct {
 	ReadOnly bool
 }
 
+// Port publishes a container's TCP port on HostIP:HostPort of the
+// engine's host (isoforge test reaches a VM's sshd through one).
+type Port struct {
+	HostIP        string
+	HostPort      uint16
+	ContainerPort uint16
+}
+
 // VolumeMount mounts a named volume.
 type VolumeMount struct {
 	Name   string
@@ -157,6 +171,15 @@ type Container struct {
 	Name   string
 	State  string
 	Labels map[string]string
+}
+
+// NormalizeImageID writes an engine's image ID as "sha256:<hex>" (Podman
+// reports the bare hex, Docker the prefixed form).
+func NormalizeImageID(id string) string {
+	if id == "" || strings.HasPrefix(id, "sha256:") {
+		return id
+	}
+	return "sha256:" + id
 }
 
 // ErrUnreachable wraps failures to reach an engine's service.

@@ -6,7 +6,7 @@ import (
 
 // buildVariant turns merged fields into a Variant, through the
 // Attributes table, and checks it.
-func buildVariant(inst *instance, fields map[string]field, dir, channel string) (Variant, hcl.Diagnostics) {
+func buildVariant(inst *instance, fields map[string]field, dir, channel string, memo *checkMemo) (Variant, hcl.Diagnostics) {
 	v := Variant{
 		Name:      inst.Name,
 		Format:    DefaultFormat,
@@ -25,7 +25,7 @@ func buildVariant(inst *instance, fields map[string]field, dir, channel string) 
 	if _, ok := fields["file_name"]; !ok {
 		v.FileName = v.Name + formatExt(v.Format)
 	}
-	c := checker{dir: dir, channel: channel, fields: fields, nameRange: inst.NameRange}
+	c := checker{dir: dir, channel: channel, fields: fields, nameRange: inst.NameRange, memo: memo}
 	diags := c.check(&v)
 	return v, diags
 }

@@ -20,6 +20,51 @@ type checker struct {
 	fields    map[string]field
 	nameRange hcl.Range
 	diags     hcl.Diagnostics
+	memo      *checkMemo
+}
+
+// checkMemo remembers the checks that touch the disk or parse keys, for
+// one load: fleets share modules and keys across thousands of variants.
+type checkMemo struct {
+	keys    map[string]error
+	modules map[string]moduleState
+}
+
+type moduleState int
+
+const (
+	moduleOK moduleState = iota
+	moduleMissing
+	moduleDirWithoutDefault
+)
+
+func newCheckMemo() *checkMemo {
+	return &checkMemo{keys: map[string]error{}, modules: map[string]moduleState{}}
+}
+
+func (m *checkMemo) parseKey(key string) error {
+	if err, ok := m.keys[key]; ok {
+		return err
+	}
+	_, _, _, _, err := ssh.ParseAuthorizedKey([]byte(key))
+	m.keys[key] = err
+	return err
+}
+
+func (m *checkMemo) module(dir, clean string) moduleState {
+	if s, ok := m.modules[clean]; ok {
+		return s
+	}
+	s := moduleOK
+	st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(clean)))
+	switch {
+	case err != nil:
+		s = moduleMissing
+	case st.IsDir() && !fileExists(filepath.Join(dir, clean, "default.nix")):
+		s = moduleDirWithoutDefault
+	}
+	m.modules[clean] = s
+	return s
 }
 
 var (
@@ -87,6 +132,7 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 	v.Modules = c.checkModules(v.Modules)
 	c.checkKernelParams(v.KernelParams)
 	c.checkImageSettings(v)
+	c.checkTest(v)
 	return c.diags
 }
 
@@ -125,7 +171,7 @@ func (c *checker) checkSSHKeys(keys []string) {
 				"Key %d spans several lines; give one key per list element (split(\"\\n\", file(...)) splits an authorized_keys file).", i+1)
 			continue
 		}
-		if _, _, _, _, err := ssh.ParseAuthorizedKey([]byte(trimmed)); err != nil {
+		if err := c.memo.parseKey(trimmed); err != nil {
 			c.errorf(c.rangeOf("ssh_authorized_keys"), "Invalid SSH public key",
 				"Key %d (%s) is not an OpenSSH public key: %s. Expected a line such as \"ssh-ed25519 AAAA... user@host\".",
 				i+1, c.show("ssh_authorized_keys", abbreviate(trimmed, 40)), err)
@@ -158,12 +204,11 @@ func (c *checker) checkModules(mods []string) []string {
 				"%s leaves the directory of isos.hcl. Builds only see that directory (mounted read-only), so move the module inside it.", c.show("modules", m))
 			continue
 		}
-		st, err := os.Stat(filepath.Join(c.dir, filepath.FromSlash(clean)))
-		switch {
-		case err != nil:
+		switch c.memo.module(c.dir, clean) {
+		case moduleMissing:
 			c.errorf(c.rangeOf("modules"), "Module file not found",
 				"%s does not exist (module paths are relative to the directory of isos.hcl).", c.show("modules", m))
-		case st.IsDir() && !fileExists(filepath.Join(c.dir, clean, "default.nix")):
+		case moduleDirWithoutDefault:
 			c.errorf(c.rangeOf("modules"), "Module directory without default.nix", "%s is a directory without default.nix.", c.show("modules", m))
 		}
 		out = append(out, clean)

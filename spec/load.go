@@ -316,6 +316,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 	r := &resolver{defaults: defaults, byName: byName, done: map[string]map[string]field{}, visiting: map[string]bool{}}
 	files := map[string]string{}
 	nix := newNixChecker(d.cfg.Dir, d.cfg.OutputDir, d.addSource)
+	memo := newCheckMemo()
 	for _, name := range sortedKeys(byName) {
 		inst := byName[name]
 		fields, rDiags := r.resolve(inst)
@@ -323,7 +324,7 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 		if inst.Abstract || rDiags.HasErrors() {
 			continue
 		}
-		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel)
+		v, vDiags := buildVariant(inst, fields, d.cfg.Dir, d.cfg.Nixpkgs.Channel, memo)
 		v.Block, v.Lineage = inst.Block.Labels[0], r.lineage(inst)
 		if f, ok := fields["nix"]; ok {
 			v.NixSource = newSourceMap(d.cfg.Dir, f.Range, d.source(f.Range.Filename), v.Nix)

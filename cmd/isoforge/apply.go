@@ -22,6 +22,7 @@ type applyFlags struct {
 	prune       bool
 	onError     string
 	showTrace   bool
+	test        bool
 	lockOut     string
 }
 
@@ -55,11 +56,13 @@ Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 	cmd.Flags().Var(oneOf{&af.onError, []string{"continue", "abort"}}, "on-error", "when a build fails: continue (finish the others) or abort (cancel all)")
 	cmd.Flags().StringVar(&af.lockOut, "lock-out", "", "also write the lock entries this run built to `FILE` (a CI job's fragment for 'isoforge lock merge'; needs the nixpkgs pin committed in isos.lock.hcl)")
 	cmd.Flags().BoolVar(&af.showTrace, "show-trace", false, "pass --show-trace to nix-build: Nix's full evaluation trace in build errors")
+	cmd.Flags().BoolVar(&af.test, "test", false, "boot and check each built artifact (isoforge test) before it replaces the previous one; a failed test fails the variant")
 	return cmd
 }
 
 func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error {
 	ctx := cmd.Context()
+	var rt runtimes.Runtime
 	o := newOutput(s, g, af.asJSON)
 	if af.asJSON {
 		o.stream = views.NewApplyJSON(s.out, version)
@@ -70,6 +73,12 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	}
 	defer release()
 	af.refresh, af.planFlags.prune = true, af.prune
+	af.imageID, rt = af.engineImageID(ctx, ws)
+	defer func() {
+		if rt != nil {
+			rt.Close()
+		}
+	}()
 	pl, _, err := computePlan(ctx, ws, &af.planFlags)
 	if err != nil {
 		return o.fail(err)
@@ -84,11 +93,22 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 			return o.fail(err)
 		}
 	}
-	pool, err := af.buildersFor(cmd, o, ws, pl)
-	if err != nil {
-		return o.fail(err)
+	var pool []apply.Builder
+	if len(ws.Cfg.Builders) > 0 {
+		if pool, err = af.openBuilders(cmd, o, ws, pl); err != nil {
+			return o.fail(err)
+		}
+		defer closePool(pool)
+	} else {
+		if rt == nil {
+			if rt, err = af.runtimeFor(cmd, o, ws, pl); err != nil {
+				return o.fail(err)
+			}
+		}
+		if rt != nil {
+			pool = []apply.Builder{{Name: apply.DefaultBuilder, Runtime: rt, Parallelism: af.parallel(ws)}}
+		}
 	}
-	defer closePool(pool)
 	if err := cleanupPool(ctx, pool, ws); err != nil {
 		return o.fail(err)
 	}
@@ -101,52 +121,47 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	}
 	view.Plan(pl, af.skipped(ws))
 	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Builders: pool, Cache: ws.Cache}
-	results, err := a.Apply(ctx, pl, apply.Options{
+	opts := apply.Options{
 		Parallelism: af.parallel(ws), Abort: af.onError == "abort", Prune: af.prune,
 		RunID: newRunID(), Events: view.Event, ShowTrace: af.showTrace,
-	})
+	}
+	var tests *applyTests
+	if af.test && rt != nil {
+		tests = newApplyTests(o, ws, rt, view)
+		opts.Test = tests.test
+	}
+	results, err := a.Apply(ctx, pl, opts)
 	view.Summary(results, err)
+	if tests != nil {
+		tests.finish()
+	}
 	if af.lockOut != "" && ctx.Err() == nil {
-		if ferr := writeFragment(af.lockOut, ws, pl.Pin, results); ferr != nil {
+		if ferr := writeFragment(af.lockOut, ws, pl.Pin, af.imageID, results); ferr != nil {
 			return o.fail(ferr)
 		}
 	}
 	return applyExit(ctx.Err(), err)
 }
 
-// buildersFor opens the builder blocks of isos.hcl, or the single engine
-// of the runtime block and flags, when something must be built or an
-// interrupted run left containers to remove.
-func (af *applyFlags) buildersFor(cmd *cobra.Command, o *output, ws *workspace.Workspace, pl *plan.Plan) ([]apply.Builder, error) {
-	if len(ws.Cfg.Builders) > 0 && (pl.HasBuilds() || workspace.HasLeftovers(ws.Cfg.Dir)) {
-		if af.parallelism > 0 {
-			o.v.Warning("-parallelism is ignored: each builder block sets its own parallelism")
-		}
-		return af.rt.openPool(cmd.Context(), o.v.Warning, ws.Cfg)
+// engineImageID asks a reachable engine for the builder image's ID, so
+// the inputs hash names the image's content, not its reference (a mirror
+// or second tag rebuilds nothing; a moved tag rebuilds everything).
+// Without an engine, which an up-to-date apply does not need, the lock's
+// record for the same reference is used.
+func (af *applyFlags) engineImageID(ctx context.Context, ws *workspace.Workspace) (string, runtimes.Runtime) {
+	rt, err := af.rt.open(ctx, ws.Cfg)
+	if err != nil {
+		return ws.LockedImageID(), nil
 	}
-	rt, err := af.runtimeFor(cmd, o, ws, pl)
-	if err != nil || rt == nil {
-		return nil, err
+	id, err := rt.ImageID(ctx, ws.Cfg.Runtime.Image)
+	if err != nil && rt.EnsureImage(ctx, ws.Cfg.Runtime.Image) == nil {
+		// Pulled now: hash with the ID the builds will run with.
+		id, err = rt.ImageID(ctx, ws.Cfg.Runtime.Image)
 	}
-	return []apply.Builder{{Name: apply.DefaultBuilder, Runtime: rt, Parallelism: af.parallel(ws)}}, nil
-}
-
-// cleanupPool removes what an interrupted run left on every builder (and
-// the temporary files here, even without an engine).
-func cleanupPool(ctx context.Context, pool []apply.Builder, ws *workspace.Workspace) error {
-	rts := []runtimes.Runtime{nil}
-	if len(pool) > 0 {
-		rts = rts[:0]
-		for _, b := range pool {
-			rts = append(rts, b.Runtime)
-		}
+	if err != nil {
+		return ws.LockedImageID(), rt
 	}
-	for _, rt := range rts {
-		if _, _, err := apply.Cleanup(ctx, rt, ws.Cfg.Dir, ws.Cfg.OutputDir, false); err != nil {
-			return fmt.Errorf("cleaning up an earlier run: %w; run isoforge clean", err)
-		}
-	}
-	return nil
+	return id, rt
 }
 
 // runtimeFor opens the engine only when something must be built or an
@@ -192,4 +207,34 @@ func newRunID() string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// openBuilders opens the builder blocks of isos.hcl when something must
+// be built or an interrupted run left containers to remove.
+func (af *applyFlags) openBuilders(cmd *cobra.Command, o *output, ws *workspace.Workspace, pl *plan.Plan) ([]apply.Builder, error) {
+	if !pl.HasBuilds() && !workspace.HasLeftovers(ws.Cfg.Dir) {
+		return nil, nil
+	}
+	if af.parallelism > 0 {
+		o.v.Warning("-parallelism is ignored: each builder block sets its own parallelism")
+	}
+	return af.rt.openPool(cmd.Context(), o.v.Warning, ws.Cfg)
+}
+
+// cleanupPool removes what an interrupted run left on every builder (and
+// the temporary files here, even without an engine).
+func cleanupPool(ctx context.Context, pool []apply.Builder, ws *workspace.Workspace) error {
+	rts := []runtimes.Runtime{nil}
+	if len(pool) > 0 {
+		rts = rts[:0]
+		for _, b := range pool {
+			rts = append(rts, b.Runtime)
+		}
+	}
+	for _, rt := range rts {
+		if _, _, err := apply.Cleanup(ctx, rt, ws.Cfg.Dir, ws.Cfg.OutputDir, false); err != nil {
+			return fmt.Errorf("cleaning up an earlier run: %w; run isoforge clean", err)
+		}
+	}
+	return nil
 }

@@ -46,15 +46,18 @@ func fleetConfigNix(tb testing.TB, n int, withNix bool) string {
 	return dir
 }
 
-// lockWithArtifacts records every variant as built, with 1 MiB artifacts
-// on disk, so a plan is all no-op and must check every artifact.
+// lockWithArtifacts records every variant as built, with 64 KiB artifacts
+// on disk (10,000 variants of 1 MiB would fill the disk; a warm plan
+// trusts the stat cache, so the size does not enter the figure), so a
+// plan is all no-op and must check every artifact.
 func lockWithArtifacts(tb testing.TB, dir string) {
 	tb.Helper()
 	cfg, diags := spec.NewLoader().Load(dir, spec.Options{})
 	if diags.HasErrors() {
 		tb.Fatal(diags.Error())
 	}
-	pin := lockfile.Pin{Rev: cfg.Nixpkgs.Rev}
+	// A TEST DOUBLE nar_hash: plans never download nixpkgs.
+	pin := lockfile.Pin{Rev: cfg.Nixpkgs.Rev, URL: resolver().TarballURL(cfg.Nixpkgs.Rev), NarHash: "sha256-" + strings.Repeat("A", 43) + "="}
 	lock := lockfile.New()
 	lock.SetPin(pin)
 	pl, err := plan.Build(cfg, lock, pin, fingerprint.LoadStatCache(""), plan.Options{})
@@ -62,7 +65,7 @@ func lockWithArtifacts(tb testing.TB, dir string) {
 		tb.Fatal(err)
 	}
 	os.MkdirAll(filepath.Join(dir, "out"), 0o755)
-	blob := make([]byte, 1<<20)
+	blob := make([]byte, 64<<10)
 	for _, a := range pl.Actions {
 		copy(blob, a.Variant)
 		p := filepath.Join(dir, a.Artifact)
@@ -114,9 +117,10 @@ func benchProcess(b *testing.B, dir string, wantCode int, args ...string) {
 }
 
 // BenchmarkValidateProcess: targets 15 ms (100 variants) and 100 ms
-// (1000 variants) per validate process on our 2-core machines.
+// (1000 variants) per validate process on our 2-core machines; issue 10
+// measured 53 ms / 0.60 s at 1,000 / 10,000.
 func BenchmarkValidateProcess(b *testing.B) {
-	for _, n := range []int{100, 1000} {
+	for _, n := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("variants=%d", n), func(b *testing.B) {
 			benchProcess(b, fleetConfig(b, n), 0, "validate")
 		})
@@ -128,10 +132,11 @@ func BenchmarkValidateProcess(b *testing.B) {
 	})
 }
 
-// BenchmarkPlanNoOpProcess: every variant up to date with a 1 MiB
-// artifact; target 30 ms for 100 variants and linear growth.
+// BenchmarkPlanNoOpProcess: every variant up to date; target 30 ms for
+// 100 variants and linear growth (issue 10: at most 11x from 1,000 to
+// 10,000; it measured 150 ms / 1.67 s before).
 func BenchmarkPlanNoOpProcess(b *testing.B) {
-	for _, n := range []int{100, 1000} {
+	for _, n := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("variants=%d", n), func(b *testing.B) {
 			dir := fleetConfig(b, n)
 			lockWithArtifacts(b, dir)

@@ -27,8 +27,11 @@ func checkCommittedPin(ws *workspace.Workspace, pl *plan.Plan) error {
 }
 
 // writeFragment writes the lock entries of the variants this run built.
-func writeFragment(path string, ws *workspace.Workspace, pin lockfile.Pin, results []apply.Result) error {
+func writeFragment(path string, ws *workspace.Workspace, pin lockfile.Pin, imageID string, results []apply.Result) error {
 	f := lockfile.Fragment{Pin: pin, Variants: map[string]lockfile.Entry{}}
+	if imageID != "" {
+		f.Builder = lockfile.Builder{Image: ws.Cfg.Runtime.Image, ID: imageID}
+	}
 	for _, r := range results {
 		if !r.Built {
 			continue
@@ -94,7 +97,7 @@ func mergeFragments(ws *workspace.Workspace, files []string) (*lockfile.Lock, er
 	var errs []error
 	for _, f := range frags {
 		for n, e := range f.Variants {
-			if err := checkFragmentEntry(ws, pin, f.Name, n, e); err != nil {
+			if err := checkFragmentEntry(ws, pin, f.Builder.ID, f.Name, n, e); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -104,12 +107,12 @@ func mergeFragments(ws *workspace.Workspace, files []string) (*lockfile.Lock, er
 
 // checkFragmentEntry: the entry describes the current configuration of
 // its variant, and its artifact, when present here, matches it.
-func checkFragmentEntry(ws *workspace.Workspace, pin lockfile.Pin, file, name string, e lockfile.Entry) error {
+func checkFragmentEntry(ws *workspace.Workspace, pin lockfile.Pin, imageID, file, name string, e lockfile.Entry) error {
 	v, ok := ws.Cfg.Variant(name)
 	if !ok {
 		return fmt.Errorf("%s: variant %s is not in the configuration", file, name)
 	}
-	_, res, err := plan.Inputs(ws.Cfg, v, pin)
+	_, res, err := plan.Inputs(ws.Cfg, v, pin, plan.Options{ImageID: imageID})
 	if err != nil {
 		return err
 	}

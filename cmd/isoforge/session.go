@@ -23,6 +23,8 @@ type planFlags struct {
 	// refresh is false with plan -refresh=false; apply always refreshes.
 	refresh bool
 	prune   bool
+	// imageID is the builder image's ID when apply asked the engine.
+	imageID string
 }
 
 func (p *planFlags) register(cmd *cobra.Command) {
@@ -103,6 +105,7 @@ func computePlan(ctx context.Context, ws *workspace.Workspace, pf *planFlags) (*
 	if err != nil {
 		return nil, false, err
 	}
+	opts.ImageID = pf.imageID
 	pl, err := ws.Plan(p, opts)
 	if err != nil {
 		return nil, false, err

@@ -35,6 +35,10 @@ type Options struct {
 	ShowTrace bool
 	// Events receives progress; it is called from several goroutines.
 	Events func(Event)
+	// Test, when set, tests each freshly built artifact (apply -test)
+	// at its staged path before it replaces the previous one; an error
+	// fails the variant and keeps the previous artifact.
+	Test func(ctx context.Context, v spec.Variant, artifact string) error
 }
 
 // Applier holds what an apply needs.
@@ -48,13 +52,36 @@ type Applier struct {
 	Builders []Builder
 	Cache    *fingerprint.StatCache
 
-	mu      sync.Mutex // guards results and the commit queue
+	mu      sync.Mutex // guards results
 	results []Result
-	queue   commitQueue
 	// lockMu serialises changes to Lock and its saves.
 	lockMu sync.Mutex
+	// lockWrites and lockTime count the lock saves of this apply.
+	lockWrites int
+	lockTime   time.Duration
+	// placed are artifacts in place whose entries the next lock write
+	// records; recordErr is the last failure to write them.
+	placed    []*commitReq
+	recordErr error
 	// snapshot hashes the configuration tree when the builds start.
 	snapshot string
+}
+
+// LockStats reports how many times this apply wrote the lock and how
+// long that took in total (benchmarks; batching keeps both small).
+func (a *Applier) LockStats() (int, time.Duration) {
+	a.lockMu.Lock()
+	defer a.lockMu.Unlock()
+	return a.lockWrites, a.lockTime
+}
+
+// saveLock writes the lock; the caller holds lockMu.
+func (a *Applier) saveLock() error {
+	start := time.Now()
+	err := a.Lock.Save(a.LockPath)
+	a.lockWrites++
+	a.lockTime += time.Since(start)
+	return err
 }
 
 // Result is the outcome of one action.
@@ -78,7 +105,7 @@ var ErrBuildsFailed = errors.New("some builds failed")
 // Apply carries out p. The plan's pin is saved first; removals and
 // builds follow. It returns the results of every action.
 func (a *Applier) Apply(ctx context.Context, p *plan.Plan, o Options) ([]Result, error) {
-	if err := a.savePin(p.Pin); err != nil {
+	if err := a.savePin(p.Pin, p.Builder); err != nil {
 		return nil, err
 	}
 	pruned, err := a.removeStale(ctx, p, o.Prune)
@@ -120,6 +147,9 @@ func (a *Applier) outcome(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if a.recordErr != nil {
+		return fmt.Errorf("recording built artifacts in %s: %w", lockfile.FileName, a.recordErr)
+	}
 	for _, r := range a.results {
 		if r.Err != nil {
 			return ErrBuildsFailed
@@ -128,14 +158,27 @@ func (a *Applier) outcome(ctx context.Context) error {
 	return nil
 }
 
-func (a *Applier) savePin(p lockfile.Pin) error {
+// savePin records the nixpkgs pin and the builder image before any build.
+func (a *Applier) savePin(p lockfile.Pin, b lockfile.Builder) error {
 	a.lockMu.Lock()
 	defer a.lockMu.Unlock()
-	if old, ok := a.Lock.Pin(); ok && old == p {
+	changed := false
+	if old, ok := a.Lock.Pin(); !ok || old != p {
+		a.Lock.SetPin(p)
+		changed = true
+	}
+	// The builder's ID is content: a second name for the same image
+	// leaves the record alone.
+	if b.ID != "" {
+		if old, ok := a.Lock.Builder(); !ok || old.ID != b.ID {
+			a.Lock.SetBuilder(b)
+			changed = true
+		}
+	}
+	if !changed {
 		return nil
 	}
-	a.Lock.SetPin(p)
-	return a.Lock.Save(a.LockPath)
+	return a.saveLock()
 }
 
 // removeStale forgets variants no longer configured, in one lock write;
@@ -153,7 +196,7 @@ func (a *Applier) removeStale(ctx context.Context, p *plan.Plan, prune bool) (ma
 		for _, act := range removed {
 			a.Lock.RemoveVariant(act.Variant)
 		}
-		err := a.Lock.Save(a.LockPath)
+		err := a.saveLock()
 		a.lockMu.Unlock()
 		if err != nil {
 			return nil, err
@@ -203,13 +246,13 @@ func (a *Applier) fetchNixpkgs(ctx context.Context, rt runtimes.Runtime, runID s
 		Name:    containerName("init", runID),
 		Image:   a.Cfg.Runtime.Image,
 		Command: []string{"/bin/sh", "-c", script},
-		Env:     map[string]string{"XDG_CACHE_HOME": cacheDir, "TERM": "dumb"},
+		Env:     map[string]string{"XDG_CACHE_HOME": fetchCacheDir, "TERM": "dumb"},
 		Volumes: []runtimes.VolumeMount{{Name: a.Cfg.Runtime.NixVolume, Target: storeMount}},
 		Labels:  Labels(a.Cfg.Dir, "_init", runID),
 	}
 	if p.Local() {
-		// A remote engine gets the checkout copied in, once per apply and
-		// host; the store keeps it under its NAR hash for every build there.
+		// A remote engine gets the checkout copied in, once per host: the
+		// store keeps it under its NAR hash for every build there.
 		local := pin.LocalPath(a.Cfg.Dir, a.Cfg.Nixpkgs.Path)
 		if rt.SharesHostFS() {
 			cs.Binds = []runtimes.Bind{{Source: local, Target: nixpkgsMount, ReadOnly: true}}

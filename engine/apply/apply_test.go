@@ -46,7 +46,14 @@ func setup(t *testing.T, src string) string {
 }
 
 // run plans and applies dir with the fake runtime.
-func run(t *testing.T, ctx context.Context, dir string, rt *fake.Runtime, o apply.Options) ([]apply.Result, error) {
+func run(t testing.TB, ctx context.Context, dir string, rt *fake.Runtime, o apply.Options) ([]apply.Result, error) {
+	t.Helper()
+	_, results, err := runApplier(t, ctx, dir, rt, o)
+	return results, err
+}
+
+// runApplier is run, returning the Applier too.
+func runApplier(t testing.TB, ctx context.Context, dir string, rt *fake.Runtime, o apply.Options) (*apply.Applier, []apply.Result, error) {
 	t.Helper()
 	cfg, diags := spec.NewLoader().Load(dir, spec.Options{})
 	if diags.HasErrors() {
@@ -74,7 +81,8 @@ func run(t *testing.T, ctx context.Context, dir string, rt *fake.Runtime, o appl
 		o.RunID = "test"
 	}
 	a := &apply.Applier{Cfg: cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
-	return a.Apply(ctx, pl, o)
+	results, err := a.Apply(ctx, pl, o)
+	return a, results, err
 }
 
 // testNarHash is a TEST DOUBLE nar_hash for the fake runtime's pin.
@@ -241,19 +249,6 @@ func TestCancelLeavesConsistentState(t *testing.T) {
 	}
 }
 
-func TestDirLockIsExclusive(t *testing.T) {
-	dir := t.TempDir()
-	l, err := workspace.LockDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Release()
-	_, err = workspace.LockDir(dir)
-	if err == nil || !strings.Contains(err.Error(), "another isoforge apply or lock is running") || !strings.Contains(err.Error(), "pid") {
-		t.Fatalf("second lock: %v", err)
-	}
-}
-
 // TestBuildScriptIsTheDocumentedCommand keeps docs/builders.md showing
 // the exact script the builder runs.
 func TestBuildScriptIsTheDocumentedCommand(t *testing.T) {
@@ -274,5 +269,61 @@ func TestBuildScriptIsTheDocumentedCommand(t *testing.T) {
 		if strings.Contains(got, bad) {
 			t.Errorf("the build script uses %s: %s", bad, got)
 		}
+	}
+}
+
+// TestPruneDeletesOrphansOnly: a removed variant's artifact is kept by a
+// plain apply and listed as an orphan; a later -prune deletes it (its
+// lock entry long gone) and keeps a file placed in out/ by hand;
+// SHA256SUMS and manifest.json then agree with out/.
+func TestPruneDeletesOrphansOnly(t *testing.T) {
+	dir := setup(t, config)
+	if _, err := run(t, context.Background(), dir, &fake.Runtime{}, apply.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "isos.hcl"), []byte(strings.Replace(config, `variant "c" { packages = ["git"] }`, "", 1)), 0o644)
+	if _, err := run(t, context.Background(), dir, &fake.Runtime{}, apply.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "c.iso")); err != nil {
+		t.Fatal("a plain apply deleted the removed variant's artifact")
+	}
+	var m apply.Manifest
+	b, _ := os.ReadFile(filepath.Join(dir, "out", "manifest.json"))
+	if json.Unmarshal(b, &m) != nil || len(m.Orphans) != 1 || m.Orphans[0].File != "c.iso" {
+		t.Fatalf("manifest orphans: %+v", m.Orphans)
+	}
+	os.WriteFile(filepath.Join(dir, "out", "notes.txt"), []byte("mine"), 0o644)
+	if _, err := run(t, context.Background(), dir, &fake.Runtime{}, apply.Options{Prune: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "c.iso")); err == nil {
+		t.Error("-prune kept the orphan")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "notes.txt")); err != nil {
+		t.Error("-prune deleted a file isoforge did not write")
+	}
+	checkOutputs(t, dir, 2)
+	entries, _ := os.ReadDir(filepath.Join(dir, "out"))
+	if len(entries) != 5 { // a.iso b.iso notes.txt SHA256SUMS manifest.json
+		t.Errorf("out/ holds %d files", len(entries))
+	}
+}
+
+// TestFetchFailureBuildsNothing: when the init container cannot fetch
+// the pinned nixpkgs (hash mismatch), apply fails with one line naming
+// the lock's nar_hash and starts no build.
+func TestFetchFailureBuildsNothing(t *testing.T) {
+	dir := setup(t, config)
+	rt := &fake.Runtime{FetchFail: "error: hash mismatch in file downloaded from 'https://example.org/x.tar.gz':"}
+	results, err := run(t, context.Background(), dir, rt, apply.Options{})
+	if err == nil || !strings.Contains(err.Error(), "does not match nar_hash "+testNarHash) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v", err)
+	}
+	if rt.RunCount() != 0 || len(results) != 0 {
+		t.Errorf("%d builds ran, %d results", rt.RunCount(), len(results))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "a.iso")); err == nil {
+		t.Error("an artifact appeared")
 	}
 }

@@ -16,36 +16,35 @@ import (
 	"github.com/isoforge/isoforge/spec"
 )
 
-// build runs one variant on builder b and commits its artifact. The
-// caller reports the outcome: it may instead queue the variant again.
-func (a *Applier) build(ctx context.Context, b Builder, act plan.Action, o Options) Result {
+// build runs one variant's builder and stages its artifact. It returns
+// the commit to queue, or nil with r.Err set when the build failed.
+func (a *Applier) build(ctx context.Context, b Builder, act plan.Action, o Options) (Result, *commitReq) {
 	start := time.Now()
 	o = o.forBuilder(b.Name)
 	r := Result{Variant: act.Variant, Kind: act.Kind, Artifact: act.Artifact, LogPath: workspace.LogPath(a.Cfg.Dir, act.Variant), Builder: b.Name}
 	emit(o, Event{Type: EventStart, Variant: act.Variant, Reasons: act.Reasons})
-	err := a.runBuild(ctx, b.Runtime, b.nixpkgs, act, o, &r)
+	req, err := a.runBuild(ctx, b.Runtime, b.nixpkgs, act, o, &r)
 	r.Duration = time.Since(start)
 	r.Err = err
-	r.Built = err == nil
-	return r
+	return r, req
 }
 
-func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, nixpkgs string, act plan.Action, o Options, r *Result) error {
+func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, nixpkgs string, act plan.Action, o Options, r *Result) (*commitReq, error) {
 	work := workspace.WorkDir(a.Cfg.Dir, act.Variant)
 	defer os.RemoveAll(work)
 	if err := prepareWork(work, act.Module.Text); err != nil {
-		return err
+		return nil, err
 	}
 	log, err := newBuildLog(r.LogPath, act.Variant, o, newLogMapper(a.Cfg.Dir, act))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer log.Close()
 	dst := a.artifactFile(act.Artifact)
 	var c copied
 	cs, err := a.containerSpec(rt, nixpkgs, act, work, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !rt.SharesHostFS() {
 		cs.CopyOut = append([]*runtimes.CopyOut{receiveArtifact(dst, &c)}, cs.CopyOut...)
@@ -53,27 +52,33 @@ func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, nixpkgs str
 	code, err := rt.Run(ctx, cs, log.Line)
 	if err != nil {
 		discard(c)
-		return runError(ctx, act, err)
+		return nil, runError(ctx, act, err)
 	}
 	if code != 0 {
-		return &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary(), Hint: log.Hint()}
+		return nil, &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary(), Hint: log.Hint()}
 	}
 	if rt.SharesHostFS() {
 		// A bind-mounted configuration is read live: check nothing changed
 		// under the build. A remote builder got the hashed bytes copied in.
 		if err := a.checkSnapshot(ctx, act.Variant); err != nil {
-			return err
+			return nil, err
 		}
 		if c, err = stageLocal(work, dst); err != nil {
-			return err
+			return nil, err
+		}
+	}
+	if o.Test != nil && ctx.Err() == nil {
+		if err := o.Test(ctx, act.Spec, c.tmp); err != nil {
+			os.Remove(c.tmp)
+			return nil, err
 		}
 	}
 	if ctx.Err() != nil {
-		discard(c)
-		return ctx.Err()
+		os.Remove(c.tmp)
+		return nil, ctx.Err()
 	}
 	r.SHA256, r.Size = c.sha256, c.size
-	return a.commit(act, c, dst)
+	return &commitReq{act: act, c: c, dst: dst}, nil
 }
 
 // stageLocal stages the artifact a local builder left in the work

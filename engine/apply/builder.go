@@ -18,6 +18,13 @@ const (
 	storeMount   = "/nix"
 	// cacheDir keeps Nix's download cache on the store volume.
 	cacheDir = "/nix/var/isoforge/cache"
+	// fetchCacheDir is the init container's own, thrown-away download
+	// cache. Nix caches a URL fetched with a sha256 as immutable, forever,
+	// even when the content did not match (NixOS/nix
+	// src/libfetchers/tarball.cc, downloadFile): a retry after the archive
+	// was fixed would keep failing. A present store path is used without
+	// any download anyway.
+	fetchCacheDir = "/tmp/isoforge-fetch-cache"
 	// sourceMarker starts the line on which the fetch script prints the
 	// store path of the pinned nixpkgs.
 	sourceMarker = "isoforge-nixpkgs="
@@ -42,7 +49,7 @@ func FetchScript(p lockfile.Pin) (string, error) {
 	if p.Local() {
 		expr = fmt.Sprintf(`builtins.path { path = %s; name = "source"; sha256 = "%s"; filter = %s; }`, nixpkgsMount, sum, pin.NixFilter())
 	} else {
-		expr = fmt.Sprintf(`builtins.fetchTarball { url = "%s"; sha256 = "%s"; }`, p.URL, sum)
+		expr = fmt.Sprintf(`builtins.fetchTarball { url = %s; sha256 = "%s"; }`, pin.NixString(p.URL), sum)
 	}
 	lines := []string{
 		"set -eu",

@@ -39,20 +39,27 @@ func (a *Applier) preparePool(ctx context.Context, pool []Builder, o Options, p 
 }
 
 // runBuilds runs the builds over the pool: one worker per parallelism
-// slot of each builder, fed by the scheduler.
+// slot of each builder, fed by the scheduler. Artifacts are committed in
+// batches by one committer goroutine (commitLoop), so no build slot waits
+// for a lock write; a build's Result is recorded once it is committed.
 func (a *Applier) runBuilds(ctx context.Context, pool []Builder, builds []plan.Action, o Options) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s := newScheduler(pool, builds)
 	stop := context.AfterFunc(ctx, s.wake)
 	defer stop()
+	commits := make(chan *commitReq, len(builds))
+	committed := make(chan struct{})
+	go a.commitLoop(ctx, commits, committed)
 	var wg sync.WaitGroup
 	for i, b := range pool {
 		for range max(1, b.Parallelism) {
-			wg.Go(func() { a.worker(ctx, cancel, s, pool, i, o) })
+			wg.Go(func() { a.worker(ctx, cancel, s, pool, i, o, commits) })
 		}
 	}
 	wg.Wait()
+	close(commits)
+	<-committed
 	for _, j := range s.leftover() {
 		a.record(Result{Variant: j.act.Variant, Kind: j.act.Kind, Err: context.Cause(ctx)})
 	}
@@ -61,23 +68,32 @@ func (a *Applier) runBuilds(ctx context.Context, pool []Builder, builds []plan.A
 // worker runs builder b's builds one after another. A build that fails
 // because its host failed (the engine no longer answers) goes back to
 // the queue for another builder, with the reason in an event.
-func (a *Applier) worker(ctx context.Context, cancel context.CancelFunc, s *scheduler, pool []Builder, b int, o Options) {
+func (a *Applier) worker(ctx context.Context, cancel context.CancelFunc, s *scheduler, pool []Builder, b int, o Options, commits chan<- *commitReq) {
 	for {
 		j := s.next(ctx, b)
 		if j == nil {
 			return
 		}
-		r := a.build(ctx, pool[b], j.act, o)
+		r, req := a.build(ctx, pool[b], j.act, o)
+		r.Built = r.Err == nil
 		if r.Err != nil && ctx.Err() == nil && !IsBuildError(r.Err) && len(pool) > 1 && hostDown(ctx, pool[b].Runtime) {
 			a.hostFailed(s, pool[b], b, j, r, o)
 			continue
 		}
 		s.finish(b)
 		emit(o.forBuilder(pool[b].Name), doneEvent(r))
-		a.record(r)
-		if r.Err != nil && o.Abort {
-			cancel()
+		if req == nil {
+			a.record(r)
+			if r.Err != nil && o.Abort {
+				cancel()
+			}
+			continue
 		}
+		req.done = func(err error) {
+			r.Err, r.Built = err, err == nil
+			a.record(r)
+		}
+		commits <- req
 	}
 }
 

@@ -3,6 +3,7 @@ package fingerprint_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -86,5 +87,33 @@ func TestStatCacheRehashesOnlyChangedFiles(t *testing.T) {
 	os.Chtimes(art, time.Now(), time.Now())
 	if _, _, err := c2.Sum(filepath.Join(dir, "missing.iso"), false); err != fingerprint.ErrMissing {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestSumRefusesNonRegularFiles: an artifact that is a FIFO or a symlink
+// to /dev/zero is an error at once, not a hang.
+func TestSumRefusesNonRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.iso")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zero := filepath.Join(dir, "zero.iso")
+	os.Symlink("/dev/zero", zero)
+	c := fingerprint.LoadStatCache("")
+	for _, p := range []string{fifo, zero} {
+		done := make(chan error, 1)
+		go func() { _, _, err := c.Sum(p, true); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("%s: err = %v", p, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("hashing %s hangs", p)
+		}
+		if _, _, err := fingerprint.FileSum(p); err == nil {
+			t.Errorf("FileSum(%s) succeeded", p)
+		}
 	}
 }

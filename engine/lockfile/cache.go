@@ -23,6 +23,7 @@ import (
 type cached struct {
 	Sum      string           `json:"sum"`
 	Pin      *Pin             `json:"pin,omitempty"`
+	Builder  *Builder         `json:"builder,omitempty"`
 	Variants map[string]Entry `json:"variants"`
 }
 
@@ -68,6 +69,12 @@ func readCache(path, key string) (*Lock, bool) {
 		}
 		l.SetPin(*c.Pin)
 	}
+	if c.Builder != nil {
+		if len(checkBuilder(*c.Builder)) > 0 {
+			return nil, false
+		}
+		l.SetBuilder(*c.Builder)
+	}
 	for n, e := range c.Variants {
 		if len(checkEntry(n, e)) > 0 {
 			return nil, false
@@ -78,7 +85,7 @@ func readCache(path, key string) (*Lock, bool) {
 }
 
 func writeCache(path, key string, l *Lock) {
-	b, err := json.Marshal(cached{Sum: key, Pin: l.pin, Variants: l.variants})
+	b, err := json.Marshal(cached{Sum: key, Pin: l.pin, Builder: l.builder, Variants: l.variants})
 	if err != nil || os.MkdirAll(filepath.Dir(path), 0o755) != nil {
 		return
 	}

@@ -23,6 +23,8 @@ var (
 	formatRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 	fileNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,200}$`)
 	dirSegRe   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
+	imageIDRe  = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	imageRefRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._/:@+-]{0,254}$`)
 )
 
 // problem is one bad value: the attribute and what is wrong with it.
@@ -90,6 +92,18 @@ func relPathOK(p string) bool {
 		}
 	}
 	return true
+}
+
+// checkBuilder lists what is wrong with a builder record.
+func checkBuilder(b Builder) []problem {
+	var out []problem
+	if !imageRefRe.MatchString(b.Image) {
+		out = append(out, problem{"image", fmt.Sprintf("%q is not an image reference", b.Image)})
+	}
+	if !imageIDRe.MatchString(b.ID) {
+		out = append(out, problem{"id", "not an image ID (sha256: and 64 lowercase hex digits)"})
+	}
+	return out
 }
 
 // checkEntry lists what is wrong with a variant's entry.

@@ -17,14 +17,23 @@ const FragmentVersion = 1
 // pin it built with and the lock entries of its variants. `lock merge`
 // folds fragments into isos.lock.hcl.
 type Fragment struct {
-	Pin      Pin
+	Pin Pin
+	// Builder is the builder image and the ID the job's inputs hashes
+	// were computed with; empty when the job knew no ID.
+	Builder  Builder
 	Variants map[string]Entry
 }
 
 type fragmentJSON struct {
 	FormatVersion int                  `json:"format_version"`
 	Nixpkgs       pinJSON              `json:"nixpkgs"`
+	Builder       builderJSON          `json:"builder"`
 	Variants      map[string]entryJSON `json:"variants"`
+}
+
+type builderJSON struct {
+	Image string `json:"image,omitempty"`
+	ID    string `json:"id,omitempty"`
 }
 
 type pinJSON struct {
@@ -46,7 +55,7 @@ type entryJSON struct {
 
 // WriteFragment writes f to path atomically.
 func WriteFragment(path string, f Fragment) error {
-	doc := fragmentJSON{FormatVersion: FragmentVersion, Nixpkgs: pinJSON(f.Pin), Variants: map[string]entryJSON{}}
+	doc := fragmentJSON{FormatVersion: FragmentVersion, Nixpkgs: pinJSON(f.Pin), Builder: builderJSON(f.Builder), Variants: map[string]entryJSON{}}
 	for n, e := range f.Variants {
 		doc.Variants[n] = entryJSON(e)
 	}
@@ -70,7 +79,7 @@ func ReadFragment(path string) (Fragment, error) {
 	if doc.FormatVersion != FragmentVersion {
 		return Fragment{}, fmt.Errorf("%s: lock fragment format_version %d, this isoforge reads %d", path, doc.FormatVersion, FragmentVersion)
 	}
-	f := Fragment{Pin: Pin(doc.Nixpkgs), Variants: map[string]Entry{}}
+	f := Fragment{Pin: Pin(doc.Nixpkgs), Builder: Builder(doc.Builder), Variants: map[string]Entry{}}
 	for n, e := range doc.Variants {
 		f.Variants[n] = Entry(e)
 	}
@@ -83,9 +92,10 @@ type NamedFragment struct {
 	Fragment
 }
 
-// MergeFragments returns base with every fragment's entries set. It
-// refuses a fragment built with another nixpkgs pin than base's and two
-// fragments for one variant, naming the files.
+// MergeFragments returns base with every fragment's entries set (and the
+// fragments' builder image). It refuses a fragment built with another
+// nixpkgs pin than base's, fragments built with different builder image
+// IDs, and two fragments for one variant, naming the files.
 func MergeFragments(base *Lock, frags []NamedFragment) (*Lock, error) {
 	pin, ok := base.Pin()
 	if !ok {
@@ -95,6 +105,10 @@ func MergeFragments(base *Lock, frags []NamedFragment) (*Lock, error) {
 	from := map[string]string{}
 	var errs []string
 	for _, f := range frags {
+		if f.Builder.ID != "" && frags[0].Builder.ID != "" && f.Builder != frags[0].Builder {
+			errs = append(errs, fmt.Sprintf("%s was built with builder image %s %s, but %s with %s %s", f.Name, f.Builder.Image, f.Builder.ID, frags[0].Name, frags[0].Builder.Image, frags[0].Builder.ID))
+			continue
+		}
 		if f.Pin != pin {
 			errs = append(errs, fmt.Sprintf("%s was built with nixpkgs %s, but %s pins %s", f.Name, f.Pin.ID(), FileName, pin.ID()))
 			continue
@@ -110,6 +124,9 @@ func MergeFragments(base *Lock, frags []NamedFragment) (*Lock, error) {
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("refusing to merge conflicting lock fragments:\n  %s", strings.Join(errs, "\n  "))
+	}
+	if len(frags) > 0 && frags[0].Builder.ID != "" {
+		out.SetBuilder(frags[0].Builder)
 	}
 	return out, nil
 }

@@ -43,6 +43,13 @@ func (p Pin) ID() string {
 	return "path:" + p.NarHash
 }
 
+// Builder is the builder image the variants were built with, pinned by
+// the ID its engine reported: its content, whatever tag or mirror named it.
+type Builder struct {
+	Image string
+	ID    string
+}
+
 // Entry is one built variant.
 type Entry struct {
 	InputsHash string
@@ -58,6 +65,7 @@ type Entry struct {
 // Lock is the whole lockfile.
 type Lock struct {
 	pin      *Pin
+	builder  *Builder
 	variants map[string]Entry
 	// text caches each entry's rendered block, so saving a lock after one
 	// change renders one entry, not the whole fleet (see Bytes).
@@ -79,6 +87,17 @@ func (l *Lock) Pin() (Pin, bool) {
 
 // SetPin replaces the nixpkgs pin.
 func (l *Lock) SetPin(p Pin) { l.pin = &p }
+
+// Builder returns the recorded builder image, if any.
+func (l *Lock) Builder() (Builder, bool) {
+	if l.builder == nil {
+		return Builder{}, false
+	}
+	return *l.builder, true
+}
+
+// SetBuilder records the builder image.
+func (l *Lock) SetBuilder(b Builder) { l.builder = &b }
 
 // Variant returns a variant's entry.
 func (l *Lock) Variant(name string) (Entry, bool) {
@@ -116,6 +135,10 @@ func (l *Lock) DeepCopy() *Lock {
 		p := *l.pin
 		c.pin = &p
 	}
+	if l.builder != nil {
+		b := *l.builder
+		c.builder = &b
+	}
 	for n, e := range l.variants {
 		c.SetVariant(n, e)
 	}
@@ -125,6 +148,9 @@ func (l *Lock) DeepCopy() *Lock {
 // Equal reports whether two locks hold the same content.
 func (l *Lock) Equal(o *Lock) bool {
 	if (l.pin == nil) != (o.pin == nil) || (l.pin != nil && *l.pin != *o.pin) {
+		return false
+	}
+	if (l.builder == nil) != (o.builder == nil) || (l.builder != nil && *l.builder != *o.builder) {
 		return false
 	}
 	if len(l.variants) != len(o.variants) {

@@ -21,6 +21,7 @@ func sampleLock(variants int, salt string) *lockfile.Lock {
 	rev := strings.Repeat("c", 40)
 	l.SetPin(lockfile.Pin{Channel: "nixos-24.11", Rev: rev, URL: "https://github.com/NixOS/nixpkgs/archive/" + rev + ".tar.gz",
 		NarHash: "sha256-" + strings.Repeat("B", 43) + "="})
+	l.SetBuilder(lockfile.Builder{Image: "localhost/builder:1", ID: "sha256:" + strings.Repeat("e", 64)})
 	for i := variants - 1; i >= 0; i-- {
 		name := fmt.Sprintf("site-%04d", i)
 		l.SetVariant(name, lockfile.Entry{

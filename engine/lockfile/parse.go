@@ -50,6 +50,14 @@ func readLimited(path string) ([]byte, error) {
 // "Corrupt lockfile" error; a malformed value is an error at its range.
 // On any error the returned lock is empty, so nothing acts on it.
 func Parse(src []byte, filename string) (*Lock, *hcl.File, hcl.Diagnostics) {
+	if l, ok := parseCanonical(src); ok {
+		return l, nil, nil
+	}
+	return parseHCL(src, filename)
+}
+
+// parseHCL is Parse through the HCL parser, for any lockfile.
+func parseHCL(src []byte, filename string) (*Lock, *hcl.File, hcl.Diagnostics) {
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return New(), f, hcl.Diagnostics{corrupt(diags[0])}
@@ -65,13 +73,15 @@ func Parse(src []byte, filename string) (*Lock, *hcl.File, hcl.Diagnostics) {
 		switch b.Type {
 		case "nixpkgs":
 			diags = append(diags, l.decodePin(b)...)
+		case "builder":
+			diags = append(diags, l.decodeBuilder(b)...)
 		case "variant":
 			if first == nil {
 				first = map[string]hcl.Range{}
 			}
 			diags = append(diags, l.decodeVariant(b, first)...)
 		default:
-			diags = append(diags, invalid(b.TypeRange, fmt.Sprintf("unexpected block %q (only nixpkgs and variant)", b.Type)))
+			diags = append(diags, invalid(b.TypeRange, fmt.Sprintf("unexpected block %q (only nixpkgs, builder and variant)", b.Type)))
 		}
 	}
 	if diags.HasErrors() {
@@ -113,6 +123,30 @@ func (l *Lock) decodePin(b *hclsyntax.Block) hcl.Diagnostics {
 	}
 	diags = append(diags, problems(b, checkPin(p))...)
 	l.pin = &p
+	return diags
+}
+
+func (l *Lock) decodeBuilder(b *hclsyntax.Block) hcl.Diagnostics {
+	if l.builder != nil {
+		return hcl.Diagnostics{invalid(b.TypeRange, "a second builder block")}
+	}
+	var bl Builder
+	fields := map[string]*string{"image": &bl.Image, "id": &bl.ID}
+	diags := labels(b, 0)
+	for name, a := range b.Body.Attributes {
+		dst, ok := fields[name]
+		if !ok {
+			diags = append(diags, invalid(a.NameRange, fmt.Sprintf("unexpected attribute %q in builder", name)))
+			continue
+		}
+		diags = append(diags, decodeString(a, dst)...)
+	}
+	diags = append(diags, noBlocks(b)...)
+	if diags.HasErrors() {
+		return diags
+	}
+	diags = append(diags, problems(b, checkBuilder(bl))...)
+	l.builder = &bl
 	return diags
 }
 

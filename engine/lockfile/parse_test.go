@@ -88,3 +88,20 @@ func TestLocalPinNeedsNoLocation(t *testing.T) {
 		t.Fatalf("%v %+v", diags, p)
 	}
 }
+
+// TestCanonicalFastPathAgreesWithHCL: the lock Bytes writes is read
+// without the HCL parser, to the same content; a hand-edited (still
+// valid) lock goes through the HCL parser and reads the same too.
+func TestCanonicalFastPathAgreesWithHCL(t *testing.T) {
+	want := sampleLock(20, "c")
+	src := want.Bytes()
+	got, f, diags := lockfile.Parse(src, "isos.lock.hcl")
+	if diags.HasErrors() || f != nil || !got.Equal(want) {
+		t.Fatalf("fast path: %v, file %v, equal %v", diags, f != nil, got.Equal(want))
+	}
+	edited := strings.Replace(string(src), "  format      = ", "  format = ", 1)
+	got, f, diags = lockfile.Parse([]byte(edited), "isos.lock.hcl")
+	if diags.HasErrors() || f == nil || !got.Equal(want) {
+		t.Fatalf("HCL path: %v, file %v, equal %v", diags, f != nil, got.Equal(want))
+	}
+}

@@ -29,6 +29,11 @@ func (l *Lock) Bytes() []byte {
 		writeAttrs(&b, "  ", pinAttrs(*l.pin))
 		b.WriteString("}\n")
 	}
+	if l.builder != nil {
+		b.WriteString("\nbuilder {\n")
+		writeAttrs(&b, "  ", []attr{{"image", quote(l.builder.Image)}, {"id", quote(l.builder.ID)}})
+		b.WriteString("}\n")
+	}
 	for _, name := range l.VariantNames() {
 		t, ok := l.text[name]
 		if !ok {

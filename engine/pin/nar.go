@@ -1,6 +1,7 @@
 package pin
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -50,17 +51,18 @@ func Excluded(name string) bool { return excluded(name) }
 func NixFilter() string {
 	names := make([]string, len(excludedNames))
 	for i, n := range excludedNames {
-		names[i] = nixString(n)
+		names[i] = NixString(n)
 	}
 	var matches []string
 	for _, p := range excludedPatterns {
-		matches = append(matches, "builtins.match "+nixString(p)+" b != null")
+		matches = append(matches, "builtins.match "+NixString(p)+" b != null")
 	}
 	return "(p: t: let b = baseNameOf p; in !(builtins.elem b [ " + strings.Join(names, " ") + " ] || " +
 		strings.Join(matches, " || ") + "))"
 }
 
-func nixString(s string) string {
+// NixString quotes s as a Nix string literal.
+func NixString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `${`, `\${`)
 	return `"` + r.Replace(s) + `"`
 }
@@ -82,7 +84,8 @@ func HashTree(ctx context.Context, dir string) (string, error) {
 	}
 	defer root.Close()
 	h := sha256.New()
-	nw, err := nar.NewWriter(h)
+	buf := bufio.NewWriterSize(h, 1<<20)
+	nw, err := nar.NewWriter(buf)
 	if err != nil {
 		return "", err
 	}
@@ -91,6 +94,9 @@ func HashTree(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("hashing nixpkgs path %s: %w", dir, err)
 	}
 	if err := nw.Close(); err != nil {
+		return "", err
+	}
+	if err := buf.Flush(); err != nil {
 		return "", err
 	}
 	return SRI(h), nil

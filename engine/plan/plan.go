@@ -52,7 +52,9 @@ func (a Action) Builds() bool { return a.Kind == Create || a.Kind == Rebuild }
 
 // Plan is the decision for every selected variant.
 type Plan struct {
-	Pin     lockfile.Pin
+	Pin lockfile.Pin
+	// Builder is the builder image and its ID, when known (Options.ImageID).
+	Builder lockfile.Builder
 	Actions []Action
 }
 
@@ -99,6 +101,19 @@ type Options struct {
 	NoRefresh bool
 	// Prune says removed variants' artifacts will be deleted.
 	Prune bool
+	// ImageID is the builder image's content ID ("sha256:…") when known
+	// (from the engine, or the lock for the same reference). The inputs
+	// hash then uses it instead of the reference, so a mirror or a second
+	// tag of the same image rebuilds nothing and a moved tag rebuilds all.
+	ImageID string
+}
+
+// imageInput is the builder image's value in the inputs hash.
+func imageInput(cfg *spec.Config, opts Options) string {
+	if opts.ImageID != "" {
+		return opts.ImageID
+	}
+	return cfg.Runtime.Image
 }
 
 // Build computes the plan.
@@ -106,7 +121,7 @@ func Build(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, cache *finge
 	if err := checkNames(cfg, lock, opts); err != nil {
 		return nil, err
 	}
-	p := &Plan{Pin: pin}
+	p := &Plan{Pin: pin, Builder: lockfile.Builder{Image: cfg.Runtime.Image, ID: opts.ImageID}}
 	files := newFileCache(cfg.Dir)
 	configured := make(map[string]bool, len(cfg.Variants))
 	for _, v := range cfg.Variants {
@@ -133,12 +148,12 @@ func Build(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, cache *finge
 }
 
 // Inputs renders a variant and fingerprints its inputs.
-func Inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin) ([]byte, fingerprint.Result, error) {
-	m, res, err := inputs(cfg, v, pin, newFileCache(cfg.Dir))
+func Inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, opts Options) ([]byte, fingerprint.Result, error) {
+	m, res, err := inputs(cfg, v, pin, newFileCache(cfg.Dir), opts)
 	return m.Text, res, err
 }
 
-func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache) (render.Rendered, fingerprint.Result, error) {
+func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache, opts Options) (render.Rendered, fingerprint.Result, error) {
 	rendered := render.Render(v, render.Options{Revision: pin.Rev})
 	mods, err := files.inputFiles(v.Inputs)
 	if err != nil {
@@ -146,13 +161,13 @@ func inputs(cfg *spec.Config, v spec.Variant, pin lockfile.Pin, files *fileCache
 	}
 	res, err := fingerprint.Compute(fingerprint.Inputs{
 		Rendered: rendered.Text, Files: mods, Format: v.Format, System: v.System,
-		Image: cfg.Runtime.Image, Nixpkgs: pin.ID(), Renderer: render.Version, Settings: settings(v),
+		Image: imageInput(cfg, opts), Nixpkgs: pin.ID(), Renderer: render.Version, Settings: settings(v),
 	})
 	return rendered, res, err
 }
 
 func decide(cfg *spec.Config, v spec.Variant, lock *lockfile.Lock, pin lockfile.Pin, cache *fingerprint.StatCache, files *fileCache, opts Options) (Action, error) {
-	rendered, res, err := inputs(cfg, v, pin, files)
+	rendered, res, err := inputs(cfg, v, pin, files, opts)
 	if err != nil {
 		return Action{}, err
 	}

@@ -118,6 +118,14 @@ nixpkgs { channel = "nixos-24.11" }
 			want: map[string]want{"rescue": {plan.NoOp, ""}, "site-ams": {plan.NoOp, ""}, "site-fra": {plan.NoOp, ""}},
 		},
 		{
+			name: "a test block added to the defaults changes no image",
+			change: func(t *testing.T, dir string) {
+				writeFiles(t, dir, map[string]string{"isos.hcl": strings.Replace(baseConfig, `defaults {`,
+					"defaults {\n  test {\n    boot_timeout = \"5m\"\n    commands = [\"true\"]\n  }", 1)})
+			},
+			want: map[string]want{"rescue": {plan.NoOp, ""}, "site-ams": {plan.NoOp, ""}, "site-fra": {plan.NoOp, ""}},
+		},
+		{
 			name: "one package in one variant",
 			change: func(t *testing.T, dir string) {
 				writeFiles(t, dir, map[string]string{"isos.hcl": strings.Replace(baseConfig, `variant "rescue" {}`, `variant "rescue" { packages = ["htop", "git", "ddrescue"] }`, 1)})
@@ -223,7 +231,7 @@ func TestHashIgnoresCheckoutLocation(t *testing.T) {
 		writeFiles(t, dir, map[string]string{"isos.hcl": baseConfig, "modules/net.nix": "{ }"})
 		cfg := loadConfig(t, dir)
 		v, _ := cfg.Variant("site-ams")
-		_, res, err := plan.Inputs(cfg, v, pin)
+		_, res, err := plan.Inputs(cfg, v, pin, plan.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,7 +270,7 @@ cache {
 			t.Fatal(diags.Error())
 		}
 		v, _ := cfg.Variant("a")
-		_, res, err := plan.Inputs(cfg, v, lockfile.Pin{Rev: "0123456789abcdef0123456789abcdef01234567"})
+		_, res, err := plan.Inputs(cfg, v, lockfile.Pin{Rev: "0123456789abcdef0123456789abcdef01234567"}, plan.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -63,7 +63,7 @@ func hashes(t *testing.T, dir string) map[string]string {
 	cfg := loadConfig(t, dir)
 	out := map[string]string{}
 	for _, v := range cfg.Variants {
-		_, res, err := plan.Inputs(cfg, v, pin)
+		_, res, err := plan.Inputs(cfg, v, pin, plan.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,8 +56,22 @@ func (w *Workspace) Pin(ctx context.Context, r *pin.Resolver, update bool) (lock
 	return r.Current(ctx, w.Cfg.Nixpkgs, w.Cfg.Dir, w.Lock, update)
 }
 
-// Plan computes what an apply would do.
+// LockedImageID is the builder image's ID recorded in the lock for the
+// configured image reference, or "" (offline: plan uses it; apply asks
+// the engine).
+func (w *Workspace) LockedImageID() string {
+	if b, ok := w.Lock.Builder(); ok && b.Image == w.Cfg.Runtime.Image {
+		return b.ID
+	}
+	return ""
+}
+
+// Plan computes what an apply would do. Without opts.ImageID it uses the
+// lock's image ID for the configured reference (offline).
 func (w *Workspace) Plan(p lockfile.Pin, opts plan.Options) (*plan.Plan, error) {
+	if opts.ImageID == "" {
+		opts.ImageID = w.LockedImageID()
+	}
 	pl, err := plan.Build(w.Cfg, w.Lock, p, w.Cache, opts)
 	if err == nil {
 		_ = w.Cache.Save()
@@ -78,7 +92,7 @@ func (w *Workspace) CheckLocked(ctx context.Context) ([]Mismatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl, err := plan.Build(w.Cfg, w.Lock, p, w.Cache, plan.Options{NoRefresh: true})
+	pl, err := plan.Build(w.Cfg, w.Lock, p, w.Cache, plan.Options{NoRefresh: true, ImageID: w.LockedImageID()})
 	if err != nil {
 		return nil, err
 	}

@@ -179,6 +179,15 @@ func (r *Runtime) ImageExists(ctx context.Context, ref string) (bool, error) {
 	return err == nil, err
 }
 
+// ImageID implements runtimes.Runtime.
+func (r *Runtime) ImageID(ctx context.Context, ref string) (string, error) {
+	img, err := r.cli.ImageInspect(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("docker: inspecting image %s: %w", ref, err)
+	}
+	return runtimes.NormalizeImageID(img.ID), nil
+}
+
 // Volume implements runtimes.Runtime.
 func (r *Runtime) Volume(ctx context.Context, name string) (runtimes.VolumeInfo, error) {
 	v, err := r.cli.VolumeInspect(ctx, name, client.VolumeInspectOptions{})

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,6 +50,8 @@ type Runtime struct {
 	Output []string
 	// FetchFail makes the init container fail with this line.
 	FetchFail string
+	// IDs maps image references to the IDs ImageID reports.
+	IDs map[string]string
 	// ForeignVolume makes the store volume exist without isoforge's
 	// label, as another application's volume would.
 	ForeignVolume bool
@@ -305,6 +308,20 @@ func (r *Runtime) RunCount() int {
 
 // ImageExists implements runtimes.Runtime.
 func (r *Runtime) ImageExists(context.Context, string) (bool, error) { return !r.MissingImage, nil }
+
+// ImageID implements runtimes.Runtime: the IDs map, else a digest of the
+// reference with its tag cut off, so that tags of one fake repository
+// share an ID (as two tags of one image do).
+func (r *Runtime) ImageID(_ context.Context, ref string) (string, error) {
+	if id, ok := r.IDs[ref]; ok {
+		return id, nil
+	}
+	repo := ref
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		repo = ref[:i]
+	}
+	return fmt.Sprintf("sha256:%x", sha256.Sum256([]byte(repo))), nil
+}
 
 // Volume implements runtimes.Runtime.
 func (r *Runtime) Volume(context.Context, string) (runtimes.VolumeInfo, error) {

@@ -208,6 +208,17 @@ func (r *Runtime) ImageExists(ctx context.Context, ref string) (bool, error) {
 	return images.Exists(c, ref, nil)
 }
 
+// ImageID implements runtimes.Runtime.
+func (r *Runtime) ImageID(ctx context.Context, ref string) (string, error) {
+	c, cancel := r.with(ctx)
+	defer cancel()
+	img, err := images.GetImage(c, ref, nil)
+	if err != nil {
+		return "", fmt.Errorf("podman: inspecting image %s: %w", ref, err)
+	}
+	return runtimes.NormalizeImageID(img.ID), nil
+}
+
 // Volume implements runtimes.Runtime.
 func (r *Runtime) Volume(ctx context.Context, name string) (runtimes.VolumeInfo, error) {
 	c, cancel := r.with(ctx)
