@@ -62,7 +62,11 @@ func TestForeignStoreVolumeIsRefused(t *testing.T) {
 func TestEditDuringBuildIsDetected(t *testing.T) {
 	a := newArena(t, header+"variant \"a\" {\n  modules = [\"m.nix\"]\n}\n")
 	a.write(filepath.Join(a.repo, "m.nix"), "{ ... }: { }\n")
-	rt := &fake.Runtime{During: func(runtimes.ContainerSpec) {
+	// A local engine bind-mounts the configuration, so an edit during the
+	// build reaches the builder: the snapshot check must discard it. (A
+	// remote engine gets the hashed bytes copied in; the edit cannot reach
+	// it: engine/apply TestRemoteBuildShipsTheHashedBytes.)
+	rt := &fake.Runtime{Local: true, During: func(runtimes.ContainerSpec) {
 		a.write(filepath.Join(a.repo, "m.nix"), "{ ... }: { users.users.root.password = \"x\"; }\n")
 	}}
 	results, err := a.applyWith(rt)
