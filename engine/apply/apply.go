@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/isoforge/isoforge/engine/fingerprint"
@@ -48,6 +49,9 @@ type Applier struct {
 
 	mu      sync.Mutex // guards results
 	results []Result
+	// running counts builds between start and staging: with none
+	// running, nothing can join a commit batch, so it need not wait.
+	running atomic.Int32
 	// lockMu serialises changes to Lock and its saves.
 	lockMu sync.Mutex
 	// lockWrites and lockTime count the lock saves of this apply.
@@ -317,7 +321,9 @@ func (a *Applier) runBuilds(ctx context.Context, nixpkgs string, builds []plan.A
 				a.record(Result{Variant: act.Variant, Kind: act.Kind, Err: gctx.Err()})
 				return nil
 			}
+			a.running.Add(1)
 			r, req := a.build(gctx, nixpkgs, act, o)
+			a.running.Add(-1)
 			r.Built = r.Err == nil
 			emit(o, doneEvent(r))
 			if req == nil {
