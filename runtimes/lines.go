@@ -3,8 +3,11 @@ package runtimes
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // WaitForLogs gives a log stream a moment to deliver its last lines after
@@ -51,6 +54,12 @@ func (l *Lines) Write(p []byte) (int, error) {
 		l.emit(l.buf[:i])
 		l.buf = l.buf[i+1:]
 	}
+	// A builder printing without newlines must not grow memory: emit
+	// overlong lines in pieces.
+	for len(l.buf) >= MaxLineBytes {
+		l.emit(l.buf[:MaxLineBytes])
+		l.buf = l.buf[MaxLineBytes:]
+	}
 	return len(p), nil
 }
 
@@ -66,6 +75,42 @@ func (l *Lines) Flush() {
 
 func (l *Lines) emit(line []byte) {
 	if l.out != nil {
-		l.out(l.stream, string(bytes.TrimRight(line, "\r")))
+		l.out(l.stream, printableLine(bytes.TrimRight(line, "\r")))
 	}
+}
+
+// MaxLineBytes is the longest line handed to a LineWriter.
+const MaxLineBytes = 64 << 10
+
+// printableLine escapes control characters other than tab (as \x1b or
+// \u009b) and invalid UTF-8: builder output comes from a nix body, which
+// is arbitrary code, and goes to the user's terminal and log files, where
+// escape sequences could rewrite the screen or forge isoforge's messages.
+func printableLine(b []byte) string {
+	clean := true
+	for _, r := range string(b) {
+		if r == utf8.RuneError || (r != '\t' && (r < 0x20 || (r >= 0x7f && r < 0xa0))) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return string(b)
+	}
+	var sb strings.Builder
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&sb, "\\x%02x", b[i])
+		case r != '\t' && r < 0x20, r == 0x7f:
+			fmt.Fprintf(&sb, "\\x%02x", r)
+		case r >= 0x80 && r < 0xa0:
+			fmt.Fprintf(&sb, "\\u%04x", r)
+		default:
+			sb.WriteRune(r)
+		}
+		i += n
+	}
+	return sb.String()
 }

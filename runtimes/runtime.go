@@ -90,7 +90,9 @@ type ContainerSpec struct {
 	Binds      []Bind
 	Volumes    []VolumeMount
 	Devices    []string
-	Labels     map[string]string
+	// Ports publishes container TCP ports on the engine's host.
+	Ports  []Port
+	Labels map[string]string
 	// MemoryBytes limits memory when non-zero.
 	MemoryBytes int64
 	// PidsLimit caps the container's processes; 0 means DefaultPidsLimit.
@@ -112,6 +114,14 @@ type Bind struct {
 	Source   string
 	Target   string
 	ReadOnly bool
+}
+
+// Port publishes a container's TCP port on HostIP:HostPort of the
+// engine's host (isoforge test reaches a VM's sshd through one).
+type Port struct {
+	HostIP        string
+	HostPort      uint16
+	ContainerPort uint16
 }
 
 // VolumeMount mounts a named volume.

@@ -108,6 +108,7 @@ var Attributes = []Attribute{
 		func(v *Variant) *[]string { return &v.ExtraInputs }),
 	strAttr("nix", "a module of its own in imports", "NixOS option definitions, pasted into a module function that sees config, lib, pkgs, modulesPath and src.",
 		func(v *Variant) *string { return &v.Nix }),
+	testAttribute,
 }
 
 func strAttr(name, option, doc string, field func(*Variant) *string) Attribute {

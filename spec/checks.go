@@ -132,6 +132,7 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 	v.Modules = c.checkModules(v.Modules)
 	c.checkKernelParams(v.KernelParams)
 	c.checkImageSettings(v)
+	c.checkTest(v)
 	return c.diags
 }
 

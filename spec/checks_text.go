@@ -3,6 +3,7 @@ package spec
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ReservedFileNames are the files isoforge itself writes in the output
@@ -67,4 +68,15 @@ func (c *checker) refuseControl(name, val, allowed string) {
 	c.errorf(c.rangeOf(name), "Control character in "+name,
 		"%s holds the control character %U at byte %d. Nix would truncate or misread it and terminals would interpret it: remove it.",
 		c.show(name, abbreviate(val, 60)), r, i)
+}
+
+// Printable returns s for a terminal: unchanged when it holds no control
+// characters and is valid UTF-8, else Go-quoted with escapes. Names read
+// from the lock file (removed variants) are printed through it, so a
+// tampered lock cannot send escape sequences to the terminal.
+func Printable(s string) string {
+	if utf8.ValidString(s) && strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strconv.Quote(s)
 }

@@ -101,6 +101,8 @@ type Variant struct {
 	// Wifi is a network to join at boot, or nil.
 	Wifi *Wifi
 	Nix  string
+	// Test is the variant's test block, or nil.
+	Test *Test
 	// NixSource maps lines of Nix back into the configuration file.
 	NixSource SourceMap
 	// ExtraInputs are globs of files the variant's Nix reads in ways

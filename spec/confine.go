@@ -15,16 +15,23 @@ import (
 // configuration directory, directly, through "..", or through a symlink.
 var ErrOutsideConfig = errors.New("path outside the configuration directory")
 
-// readConfined reads a regular file named by an untrusted path relative to
-// the configuration directory, through an os.Root so that neither ".." nor
-// a symlink can leave it, and refuses files larger than limit. Its errors
-// never hold the file's content.
-func readConfined(dir, name string, limit int64) ([]byte, error) {
+// ReadConfined reads a regular file named by an untrusted path relative
+// to the configuration directory, through an os.Root so that neither ".."
+// nor a symlink can leave it, and refuses files larger than limit. Its
+// errors never hold the file's content. The engine reads a variant's
+// input files with it too.
+func ReadConfined(dir, name string, limit int64) ([]byte, error) {
 	f, err := openConfined(dir, name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	return readRegular(f, name, limit)
+}
+
+// readRegular reads an open file that must be a regular file of at most
+// limit bytes.
+func readRegular(f *os.File, name string, limit int64) ([]byte, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -130,12 +137,5 @@ func ReadRegularFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (it is a %s)", path, kindOf(st.Mode()))
-	}
-	return readLimited(f, path, limit)
+	return readRegular(f, path, limit)
 }

@@ -61,7 +61,7 @@ func functions(baseDir string) map[string]function.Function {
 // readFile reads a file for the file functions: confined to the
 // configuration directory, a regular file, at most MaxFileBytes.
 func readFile(baseDir, path string) ([]byte, error) {
-	return readConfined(baseDir, path, MaxFileBytes)
+	return ReadConfined(baseDir, path, MaxFileBytes)
 }
 
 func stringParam(name string) []function.Parameter {

@@ -120,7 +120,7 @@ func (l *Loader) parseVarFile(path string) (*hcl.File, hcl.Diagnostics) {
 // it passed the input bounds.
 func (l *Loader) parseConfigFile(dir, name string) (*hcl.File, hcl.Diagnostics) {
 	filename := filepath.Join(dir, name)
-	src, err := readConfined(dir, name, MaxFileBytes)
+	src, err := ReadConfined(dir, name, MaxFileBytes)
 	if err != nil {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError, Summary: "Cannot read configuration file",

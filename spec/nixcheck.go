@@ -107,7 +107,7 @@ func (c *nixChecker) parseFile(rel string) *fileInfo {
 	}
 	info := &fileInfo{}
 	c.files[rel] = info
-	src, err := readConfined(c.dir, rel, MaxFileBytes)
+	src, err := ReadConfined(c.dir, rel, MaxFileBytes)
 	if err != nil {
 		return info
 	}

@@ -86,7 +86,7 @@ func decodeRuntimeBlock(block *hcl.Block, ctx *hcl.EvalContext, rt *Runtime) hcl
 			Detail: fmt.Sprintf("%q is not an engine: use auto, podman or docker.%s", rt.Engine, didYouMean(rt.Engine, engines)),
 		})
 	}
-	if a := content.Attributes["image"]; a != nil && (rt.Image == "" || strings.ContainsAny(rt.Image, " \t\n")) {
+	if a := content.Attributes["image"]; a != nil && (rt.Image == "" || strings.ContainsAny(rt.Image, " \t\n") || strings.IndexFunc(rt.Image, isControl) >= 0) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Invalid builder image", Subject: a.Expr.Range().Ptr(),
 			Detail: fmt.Sprintf("%q is not an image reference such as %q.", rt.Image, DefaultImage),
@@ -111,7 +111,7 @@ func decodeIsoforgeBlock(block *hcl.Block, ctx *hcl.EvalContext, cfg *Config) hc
 		return diags
 	}
 	clean := filepath.ToSlash(filepath.Clean(cfg.OutputDir))
-	if escapes(clean) || clean == "." || strings.HasPrefix(clean, ".isoforge") {
+	if escapes(clean) || clean == "." || strings.HasPrefix(clean, ".isoforge") || strings.IndexFunc(clean, isControl) >= 0 {
 		return append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Invalid output directory", Subject: attr.Expr.Range().Ptr(),
 			Detail: fmt.Sprintf("%q must be a subdirectory of the configuration directory, such as \"out\", and not .isoforge.", cfg.OutputDir),
@@ -141,6 +141,12 @@ func contains(list []string, s string) bool {
 // of the host. A checkout elsewhere is given on the command line
 // (ISOFORGE_NIXPKGS_PATH), which the user controls.
 func nixpkgsPathInside(p string, attr *hcl.Attribute) hcl.Diagnostics {
+	if strings.IndexFunc(p, isControl) >= 0 {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError, Summary: "Control character in nixpkgs path", Subject: attr.Expr.Range().Ptr(),
+			Detail: fmt.Sprintf("%q holds a control character; give a plain directory path.", p),
+		}}
+	}
 	if !escapes(p) {
 		return nil
 	}

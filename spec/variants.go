@@ -35,7 +35,12 @@ func decodeSettingsBody(block *hcl.Block, allowMeta bool) (*rawVariant, hcl.Diag
 	if len(block.Labels) > 0 {
 		rv.Name = block.Labels[0]
 	}
-	attrs, diags := block.Body.JustAttributes()
+	testAttr, rest, diags := decodeTestBlocks(block.Body)
+	if testAttr != nil {
+		rv.Settings["test"] = testAttr
+	}
+	attrs, aDiags := rest.JustAttributes()
+	diags = append(diags, withoutBlockErrors(block.Body, aDiags)...)
 	known := sortedKeys(settingTypes)
 	if allowMeta {
 		known = append(known, metaAttrs...)
@@ -43,6 +48,11 @@ func decodeSettingsBody(block *hcl.Block, allowMeta bool) (*rawVariant, hcl.Diag
 	for _, name := range sortedKeys(attrs) {
 		attr := attrs[name]
 		switch {
+		case name == "test":
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError, Summary: "test is a block", Subject: attr.NameRange.Ptr(),
+				Detail: "Write test { ssh_private_key_file = ... } without '='.",
+			})
 		case settingTypes[name] != cty.NilType:
 			rv.Settings[name] = attr
 		case allowMeta && contains(metaAttrs, name):

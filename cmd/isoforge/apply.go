@@ -22,6 +22,7 @@ type applyFlags struct {
 	prune       bool
 	onError     string
 	showTrace   bool
+	test        bool
 }
 
 func newApplyCmd(s *streams, g *globals) *cobra.Command {
@@ -53,6 +54,7 @@ Exit status: 0 success, 1 error or failed build, 130 interrupted.`,
 	cmd.Flags().BoolVar(&af.prune, "prune", false, "delete the artifacts of variants removed from isos.hcl")
 	cmd.Flags().Var(oneOf{&af.onError, []string{"continue", "abort"}}, "on-error", "when a build fails: continue (finish the others) or abort (cancel all)")
 	cmd.Flags().BoolVar(&af.showTrace, "show-trace", false, "pass --show-trace to nix-build: Nix's full evaluation trace in build errors")
+	cmd.Flags().BoolVar(&af.test, "test", false, "boot and check each built artifact (isoforge test) before it replaces the previous one; a failed test fails the variant")
 	return cmd
 }
 
@@ -101,11 +103,20 @@ func runApply(cmd *cobra.Command, s *streams, g *globals, af *applyFlags) error 
 	}
 	view.Plan(pl, af.skipped(ws))
 	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
-	results, err := a.Apply(ctx, pl, apply.Options{
+	opts := apply.Options{
 		Parallelism: af.parallel(ws), Abort: af.onError == "abort", Prune: af.prune,
 		RunID: newRunID(), Events: view.Event, ShowTrace: af.showTrace,
-	})
+	}
+	var tests *applyTests
+	if af.test && rt != nil {
+		tests = newApplyTests(o, ws, rt, view)
+		opts.Test = tests.test
+	}
+	results, err := a.Apply(ctx, pl, opts)
 	view.Summary(results, err)
+	if tests != nil {
+		tests.finish()
+	}
 	return applyExit(ctx.Err(), err)
 }
 

@@ -96,7 +96,7 @@ func isoforge(t testing.TB, e runtimetest.Engine, dir string, args ...string) re
 }
 
 func isoforgeCmd(t testing.TB, e runtimetest.Engine, dir string, args ...string) *exec.Cmd {
-	if len(args) > 0 && args[0] == "apply" {
+	if len(args) > 0 && (args[0] == "apply" || args[0] == "test" || args[0] == "run") {
 		args = append(args, "-runtime", e.Name, "-host", e.Host)
 	}
 	cmd := exec.Command(isoforgeBin(t), args...)

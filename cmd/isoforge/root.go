@@ -71,6 +71,8 @@ Flags take one dash or two: -check and --check are the same.`,
 		newShowCmd(s, g),
 		newListCmd(s, g),
 		newFormatsCmd(s),
+		newTestCmd(s, g),
+		newRunCmd(s, g),
 	)
 	for _, c := range root.Commands() {
 		registerCompletions(c, &configFlags{})

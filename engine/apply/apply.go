@@ -37,6 +37,10 @@ type Options struct {
 	ShowTrace bool
 	// Events receives progress; it is called from several goroutines.
 	Events func(Event)
+	// Test, when set, tests each freshly built artifact (apply -test)
+	// at its staged path before it replaces the previous one; an error
+	// fails the variant and keeps the previous artifact.
+	Test func(ctx context.Context, v spec.Variant, artifact string) error
 }
 
 // Applier holds what an apply needs.

@@ -62,6 +62,12 @@ func (a *Applier) runBuild(ctx context.Context, nixpkgs string, act plan.Action,
 	if err != nil {
 		return nil, err
 	}
+	if o.Test != nil && ctx.Err() == nil {
+		if err := o.Test(ctx, act.Spec, c.tmp); err != nil {
+			os.Remove(c.tmp)
+			return nil, err
+		}
+	}
 	if ctx.Err() != nil {
 		os.Remove(c.tmp)
 		return nil, ctx.Err()

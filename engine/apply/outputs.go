@@ -62,6 +62,10 @@ type ManifestVariant struct {
 	Nixpkgs   string  `json:"nixpkgs"`
 	Engine    string  `json:"engine,omitempty"`
 	BuildSecs float64 `json:"build_seconds,omitempty"`
+	// TestedAt and TestResult are the last isoforge test of this very
+	// artifact (RFC 3339, "passed" or "failed"); a rebuild clears them.
+	TestedAt   string `json:"tested_at,omitempty"`
+	TestResult string `json:"test_result,omitempty"`
 }
 
 // writeOutputs rewrites SHA256SUMS and manifest.json from the lock and
@@ -103,6 +107,7 @@ func writeOutputs(cfg *spec.Config, lock *lockfile.Lock, pin lockfile.Pin, resul
 			mv.Engine, mv.BuildSecs = engine, r.Duration.Seconds()
 		} else if old, ok := prev[name]; ok && old.InputsHash == e.InputsHash {
 			mv.Engine, mv.BuildSecs = old.Engine, old.BuildSecs
+			mv.TestedAt, mv.TestResult = old.TestedAt, old.TestResult
 		}
 		m.Variants = append(m.Variants, mv)
 		fmt.Fprintf(&sums, "%s  %s\n", e.SHA256, file)

@@ -118,6 +118,14 @@ nixpkgs { channel = "nixos-24.11" }
 			want: map[string]want{"rescue": {plan.NoOp, ""}, "site-ams": {plan.NoOp, ""}, "site-fra": {plan.NoOp, ""}},
 		},
 		{
+			name: "a test block added to the defaults changes no image",
+			change: func(t *testing.T, dir string) {
+				writeFiles(t, dir, map[string]string{"isos.hcl": strings.Replace(baseConfig, `defaults {`,
+					"defaults {\n  test {\n    boot_timeout = \"5m\"\n    commands = [\"true\"]\n  }", 1)})
+			},
+			want: map[string]want{"rescue": {plan.NoOp, ""}, "site-ams": {plan.NoOp, ""}, "site-fra": {plan.NoOp, ""}},
+		},
+		{
 			name: "one package in one variant",
 			change: func(t *testing.T, dir string) {
 				writeFiles(t, dir, map[string]string{"isos.hcl": strings.Replace(baseConfig, `variant "rescue" {}`, `variant "rescue" { packages = ["htop", "git", "ddrescue"] }`, 1)})

@@ -1,16 +1,10 @@
 package render_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/isoforge/isoforge/engine/render"
-	"github.com/isoforge/isoforge/runtimes/runtimetest"
 	"github.com/isoforge/isoforge/spec"
 )
 
@@ -29,14 +23,9 @@ type imageEval struct {
 // real module system and reports on the format's attribute.
 func evalAttribute(t *testing.T, module []byte, attr string) imageEval {
 	t.Helper()
-	nix := needNix(t)
-	standin := runtimetest.StandinPath(t)
-	if _, err := os.Stat(filepath.Join(standin, "lib", "default.nix")); err != nil {
-		t.Skip("the nixpkgs stand-in has no real nixpkgs lib (logged above)")
-	}
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "iso.nix"), module, 0o644)
-	expr := fmt.Sprintf(`let
+	var r imageEval
+	evalWithStandin(t, module, func(standin string) string {
+		return fmt.Sprintf(`let
   c = (import %s/nixos { configuration = ./iso.nix; system = "x86_64-linux"; }).%s;
 in
   builtins.fromJSON c.report // {
@@ -44,19 +33,7 @@ in
     filePath = c.passthru.filePath or "";
     features = c.requiredSystemFeatures or [ ];
   }`, standin, attr)
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "--expr", expr)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NIX_PATH=")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("the real module system rejects the rendered module: %v\n%s\n%s", err, stderr.String(), module)
-	}
-	var r imageEval
-	if err := json.Unmarshal(out, &r); err != nil {
-		t.Fatalf("decoding %s: %v", out, err)
-	}
+	}, &r)
 	return r
 }
 

@@ -43,6 +43,8 @@ var renderers = map[string]renderer{
 		}
 	},
 	"modules": nil,
+	// test configures isoforge test; it never changes the image.
+	"test": nil,
 	"kernel_params": func(w *writer, v spec.Variant, _ spec.Format) {
 		writeStrings(w, "kernel_params", "boot.kernelParams", v.KernelParams)
 	},

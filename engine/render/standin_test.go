@@ -55,36 +55,45 @@ type report struct {
 // builder would mount at /isoforge/src.
 func evalStandin(t *testing.T, module []byte, src string) report {
 	t.Helper()
+	mod := bytes.Replace(module, []byte("src = "+render.SrcMount+";"), []byte("src = "+src+";"), 1)
+	var r report
+	evalWithStandin(t, mod, func(standin string) string {
+		return fmt.Sprintf(`let
+  config = (import %s/nixos { configuration = ./iso.nix; system = "x86_64-linux"; }).config;
+  failed = builtins.filter (a: !a.assertion) config.assertions;
+in
+  if failed != [ ] then throw "failed assertions: ${toString (map (a: a.message) failed)}"
+  else builtins.fromJSON config.system.build.isoImage.report // { inherit (config) warnings; }`, standin)
+	}, &r)
+	return r
+}
+
+// evalWithStandin writes module as iso.nix, evaluates the expression
+// expr builds around the assembled stand-in, and decodes its JSON into
+// out. It skips, with the reason, where the stand-in lacks the real lib.
+func evalWithStandin(t *testing.T, module []byte, expr func(standin string) string, out any) {
+	t.Helper()
 	nix := needNix(t)
 	standin := runtimetest.StandinPath(t)
 	if _, err := os.Stat(filepath.Join(standin, "lib", "default.nix")); err != nil {
 		t.Skip("the nixpkgs stand-in has no real nixpkgs lib (logged above): cannot evaluate with the module system")
 	}
 	dir := t.TempDir()
-	mod := bytes.Replace(module, []byte("src = "+render.SrcMount+";"), []byte("src = "+src+";"), 1)
-	if err := os.WriteFile(filepath.Join(dir, "iso.nix"), mod, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "iso.nix"), module, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	expr := fmt.Sprintf(`let
-  config = (import %s/nixos { configuration = ./iso.nix; system = "x86_64-linux"; }).config;
-  failed = builtins.filter (a: !a.assertion) config.assertions;
-in
-  if failed != [ ] then throw "failed assertions: ${toString (map (a: a.message) failed)}"
-  else builtins.fromJSON config.system.build.isoImage.report // { inherit (config) warnings; }`, standin)
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "--expr", expr)
+	cmd := exec.Command(nix, "--eval", "--strict", "--json", "--expr", expr(standin))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NIX_PATH=")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	b, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("the real module system rejects the rendered module: %v\n%s\n%s", err, stderr.String(), mod)
+		t.Fatalf("the real module system rejects the rendered module: %v\n%s\n%s", err, stderr.String(), module)
 	}
-	var r report
-	if err := json.Unmarshal(out, &r); err != nil {
-		t.Fatalf("decoding %s: %v", out, err)
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("decoding %s: %v", b, err)
 	}
-	return r
 }
 
 // checkEvaluated asserts what every rendered variant must evaluate to.

@@ -3,12 +3,15 @@ package docker
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"sort"
+	"strconv"
 
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 )
 
@@ -64,7 +67,14 @@ func configFor(cs runtimes.ContainerSpec) *container.Config {
 		env = append(env, k+"="+v)
 	}
 	sort.Strings(env)
-	return &container.Config{Image: cs.Image, Cmd: cs.Command, Env: env, WorkingDir: cs.WorkingDir, Labels: cs.Labels}
+	c := &container.Config{Image: cs.Image, Cmd: cs.Command, Env: env, WorkingDir: cs.WorkingDir, Labels: cs.Labels}
+	for _, p := range cs.Ports {
+		if c.ExposedPorts == nil {
+			c.ExposedPorts = network.PortSet{}
+		}
+		c.ExposedPorts[tcpPort(p)] = struct{}{}
+	}
+	return c
 }
 
 func hostConfigFor(cs runtimes.ContainerSpec) *container.HostConfig {
@@ -78,9 +88,21 @@ func hostConfigFor(cs runtimes.ContainerSpec) *container.HostConfig {
 	for _, d := range cs.Devices {
 		hc.Devices = append(hc.Devices, container.DeviceMapping{PathOnHost: d, PathInContainer: d, CgroupPermissions: "rwm"})
 	}
+	for _, p := range cs.Ports {
+		if hc.PortBindings == nil {
+			hc.PortBindings = network.PortMap{}
+		}
+		ip, _ := netip.ParseAddr(p.HostIP)
+		hc.PortBindings[tcpPort(p)] = append(hc.PortBindings[tcpPort(p)],
+			network.PortBinding{HostIP: ip, HostPort: strconv.Itoa(int(p.HostPort))})
+	}
 	hc.Memory = cs.MemoryBytes
 	pids := cs.Pids()
 	hc.PidsLimit = &pids
 	hc.SecurityOpt = []string{"no-new-privileges"}
 	return hc
+}
+
+func tcpPort(p runtimes.Port) network.Port {
+	return network.MustParsePort(strconv.Itoa(int(p.ContainerPort)) + "/tcp")
 }

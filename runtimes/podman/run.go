@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	nettypes "github.com/containers/common/libnetwork/types"
 	"github.com/containers/podman/v4/pkg/bindings"
 	"github.com/containers/podman/v4/pkg/bindings/containers"
 	"github.com/containers/podman/v4/pkg/specgen"
@@ -92,6 +93,11 @@ func specFor(cs runtimes.ContainerSpec) *specgen.SpecGenerator {
 	}
 	for _, d := range cs.Devices {
 		s.Devices = append(s.Devices, spec.LinuxDevice{Path: d})
+	}
+	for _, p := range cs.Ports {
+		s.PortMappings = append(s.PortMappings, nettypes.PortMapping{
+			HostIP: p.HostIP, HostPort: p.HostPort, ContainerPort: p.ContainerPort, Protocol: "tcp",
+		})
 	}
 	s.ResourceLimits = &spec.LinuxResources{Pids: &spec.LinuxPids{Limit: cs.Pids()}}
 	if cs.MemoryBytes > 0 {

@@ -3,6 +3,7 @@ package nixsyntax
 import (
 	"os"
 	"testing"
+	"time"
 )
 
 // BenchmarkParse parses the whole nixpkgs lib copy of ../shared (about 2.4
@@ -23,12 +24,22 @@ func BenchmarkParse(b *testing.B) {
 	}
 	b.SetBytes(total)
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		for _, src := range srcs {
 			if _, err := Parse("bench.nix", src); err != nil {
 				b.Fatal(err)
 			}
 		}
+	}
+	reportCPU(b, start, total)
+}
+
+// reportCPU adds MB/s of CPU time (GC included, as the benchmark runs with
+// GOMAXPROCS=1 or not) beside go test's MB/s of wall time.
+func reportCPU(b *testing.B, start time.Duration, bytes int64) {
+	if cpu := cpuTime() - start; cpu > 0 {
+		b.ReportMetric(float64(bytes)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
 	}
 }
 
@@ -40,9 +51,11 @@ func BenchmarkParseSmall(b *testing.B) {
 		"environment.etc.\"node\".text = ''\n  node ${config.networking.hostName} ${toString 7}\n'';\n}")
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := Parse("body.nix", src); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start, int64(len(src)))
 }

@@ -41,7 +41,6 @@ func (l *lexer) lexString(t *token) {
 	}
 	l.consume(n)
 	l.emit(t, tStr)
-	return
 }
 
 // matchStrText is the length of ([^$"\\]|\$[^{"\\]|\\ANY|\$\\ANY)* at s.
@@ -115,7 +114,6 @@ func (l *lexer) lexIndString(t *token) {
 	// A lone '$' or '\''.
 	l.consume(1)
 	l.emit(t, tIndStr)
-	return
 }
 
 // matchIndText is the length of ([^$']|\$[^{']|'[^'$])* at s.
@@ -153,7 +151,6 @@ func (l *lexer) lexPathStart(t *token) {
 	}
 	l.consume(l.pathChars(l.at.Offset) + 1)
 	l.emit(t, tPath)
-	return
 }
 
 // lexInPath scans right after a path segment: more path text, an

@@ -94,7 +94,7 @@ func (p *parser) newText(t token, value string) *Text {
 // unescapeStr does: \n \r \t, any other escaped byte stands for itself,
 // CR and CRLF become LF, and a NUL byte ends the piece.
 func unescapeStr(s string) string {
-	if strings.IndexAny(s, "\\\r\x00") < 0 {
+	if !strings.ContainsAny(s, "\\\r\x00") {
 		return s
 	}
 	out := make([]byte, 0, len(s))

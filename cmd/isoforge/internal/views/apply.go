@@ -12,6 +12,7 @@ import (
 
 	"github.com/isoforge/isoforge/engine/apply"
 	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/spec"
 )
 
 // Apply shows an apply run. Plan comes first, then Events from several
@@ -201,7 +202,7 @@ func writeTable(w io.Writer, rs []apply.Result) {
 		if !r.Built {
 			artifact, size = "-", "-"
 		}
-		rows = append(rows, []string{r.Variant, ResultWord(r), artifact, size, durationText(r.Duration)})
+		rows = append(rows, []string{spec.Printable(r.Variant), ResultWord(r), spec.Printable(artifact), size, durationText(r.Duration)})
 	}
 	widths := make([]int, 5)
 	for _, row := range rows {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/spec"
 )
 
 var actionSymbols = map[plan.Kind]string{plan.Create: "+", plan.Rebuild: "~", plan.Remove: "-", plan.NoOp: " "}
@@ -22,7 +23,9 @@ func PlanHuman(w io.Writer, pl *plan.Plan, resolved bool) {
 		if a.Kind == plan.NoOp {
 			continue
 		}
-		fmt.Fprintf(w, "  %s %-8s %-*s  %s\n", actionSymbols[a.Kind], a.Kind, width, a.Variant, strings.Join(a.Reasons, "; "))
+		// Removed variants are named by the lock: escape what a tampered
+		// lock could hide there.
+		fmt.Fprintf(w, "  %s %-8s %-*s  %s\n", actionSymbols[a.Kind], a.Kind, width, spec.Printable(a.Variant), strings.Join(a.Reasons, "; "))
 	}
 	if pl.HasChanges() {
 		fmt.Fprintln(w)

@@ -6,7 +6,11 @@
 # (nixos/lib/make-iso9660-image.nix's shape) whose builder runs xorriso and
 # writes $out/iso/<image.baseName>.iso and
 # $out/nix-support/hydra-build-products as make-iso9660-image.sh does. The
-# ISO holds the evaluated configuration (/isoforge-config.json), not NixOS.
+# ISO holds the evaluated configuration (/isoforge-config.json), not NixOS;
+# in the test builder image it also boots (BIOS and EFI) into a busybox
+# initramfs with the evaluated hostname, root's authorized keys, sshd on
+# port 22 when services.openssh.enable, and one stub program per package
+# (nixos/lib/standin-boot.sh, TEST DOUBLE only).
 { config, lib, pkgs, ... }:
 let
   cfg = config.isoImage;
@@ -121,6 +125,14 @@ in
       label = config.system.nixos.label;
       report = import ../../../lib/standin-report.nix config;
       sleep = toString config.isoforge.standin.sleep;
+      # What the bootable image needs (nixos/lib/standin-boot.sh).
+      bootScript = ../../../lib/standin-boot.sh;
+      hostName = config.networking.hostName;
+      authorizedKeys = lib.concatStringsSep "\n" config.users.users.root.openssh.authorizedKeys.keys;
+      programs = toString (map (p: p.meta.mainProgram or p.pname or (lib.getName p)) config.environment.systemPackages);
+      sshd = if config.services.openssh.enable then "1" else "";
+      kernelParams = toString config.boot.kernelParams;
+      menuLabel = cfg.appendToMenuLabel;
       args = [
         "-c"
         ''
@@ -130,8 +142,14 @@ in
           printf '%s' "$report" > root/isoforge-config.json
           printf '%s' "$label" > root/version.txt
           cp "$toplevel/nixos-version" root/nixos-version
-          echo "TEST DOUBLE: built by isoforge's nixpkgs stand-in, not a bootable NixOS" > root/README.txt
-          xorriso -as mkisofs -quiet -o "$out/iso/$isoName" -V "$volumeID" -J -R root
+          echo "TEST DOUBLE: built by isoforge's nixpkgs stand-in, not NixOS" > root/README.txt
+          if ls /boot/vmlinuz-* >/dev/null 2>&1; then
+            . "$bootScript"
+            standin_bootable_iso "$out/iso/$isoName"
+          else
+            echo "isoforge stand-in: no kernel in this builder image (testdata/builder has one): the ISO does not boot"
+            xorriso -as mkisofs -quiet -o "$out/iso/$isoName" -V "$volumeID" -J -R root
+          fi
           echo "Writing to 'stdio:$out/iso/$isoName'"
           if [ -n "$compressImage" ]; then
             zstd --rm "$out/iso/$isoName"
