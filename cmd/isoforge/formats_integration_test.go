@@ -153,7 +153,8 @@ variant "slowct" {
 			devices := map[string]string{}
 			for deadline := time.Now().Add(90 * time.Second); len(devices) < 2 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 				for _, c := range ourContainers(t, e, dir) {
-					if v := c.Labels[runtimes.LabelVariant]; v != "" && devices[v] == "" {
+					// "_init" is the init container that fetches nixpkgs.
+					if v := c.Labels[runtimes.LabelVariant]; v != "" && v != "_init" && devices[v] == "" {
 						devices[v] = inspectDevices(t, e, c.ID)
 					}
 				}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/isoforge/isoforge/engine/fingerprint"
@@ -54,6 +55,9 @@ type Applier struct {
 
 	mu      sync.Mutex // guards results
 	results []Result
+	// running counts builds between start and staging: with none
+	// running, nothing can join a commit batch, so it need not wait.
+	running atomic.Int32
 	// lockMu serialises changes to Lock and its saves.
 	lockMu sync.Mutex
 	// lockWrites and lockTime count the lock saves of this apply.

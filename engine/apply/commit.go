@@ -28,7 +28,8 @@ const commitInterval = 500 * time.Millisecond
 
 // commitLoop commits queued artifacts in batches: the first artifact of
 // a batch starts a timer, and everything queued when it fires is
-// committed together. On cancellation it commits
+// committed together; with no build running, nothing can join the batch
+// and it is committed at once. On cancellation it commits
 // what is queued at once, and it records every placed artifact before it
 // returns, so an interrupted apply still records every finished build.
 func (a *Applier) commitLoop(ctx context.Context, in <-chan *commitReq, done chan<- struct{}) {
@@ -54,7 +55,7 @@ func (a *Applier) commitLoop(ctx context.Context, in <-chan *commitReq, done cha
 				return
 			}
 			batch = append(batch, r)
-			if cancelled == nil {
+			if cancelled == nil || a.running.Load() == 0 {
 				flush()
 			} else if len(batch) == 1 {
 				timer.Reset(commitInterval)

@@ -74,7 +74,9 @@ func (a *Applier) worker(ctx context.Context, cancel context.CancelFunc, s *sche
 		if j == nil {
 			return
 		}
+		a.running.Add(1)
 		r, req := a.build(ctx, pool[b], j.act, o)
+		a.running.Add(-1)
 		r.Built = r.Err == nil
 		if r.Err != nil && ctx.Err() == nil && !IsBuildError(r.Err) && len(pool) > 1 && hostDown(ctx, pool[b].Runtime) {
 			a.hostFailed(s, pool[b], b, j, r, o)
