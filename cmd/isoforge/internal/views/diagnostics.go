@@ -2,15 +2,23 @@ package views
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcled"
 )
 
+// MaxShownDiagnostics caps the diagnostics printed with snippets: each
+// snippet scans its file, and a hostile isos.hcl with tens of thousands
+// of errors must not take minutes to report (a compiler stops at "too many
+// errors" too). The counts stay exact.
+const MaxShownDiagnostics = 100
+
 // Diagnostics prints diagnostics on stderr in hcl's text format, with
 // file, line, column and a source snippet, wrapped to the terminal (not
-// wrapped at all in logs and pipes).
+// wrapped at all in logs and pipes). Past MaxShownDiagnostics, one line
+// says how many more there are.
 func (v *View) Diagnostics(diags hcl.Diagnostics) {
 	if len(diags) == 0 {
 		return
@@ -19,8 +27,21 @@ func (v *View) Diagnostics(diags hcl.Diagnostics) {
 	if IsTerminal(v.errFile) {
 		width = Width(v.errFile) - 1
 	}
+	shown := diags
+	if len(shown) > MaxShownDiagnostics {
+		shown = shown[:MaxShownDiagnostics]
+	}
 	wr := hcl.NewDiagnosticTextWriter(v.Err, v.Files, uint(width), v.color)
-	_ = wr.WriteDiagnostics(diags)
+	_ = wr.WriteDiagnostics(shown)
+	if rest := diags[len(shown):]; len(rest) > 0 {
+		errs := 0
+		for _, d := range rest {
+			if d.Severity == hcl.DiagError {
+				errs++
+			}
+		}
+		fmt.Fprintf(v.Err, "... and %d more errors and %d more warnings, not shown: fix the ones above first.\n", errs, len(rest)-errs)
+	}
 }
 
 // Diagnostic is the JSON form of one diagnostic: Terraform's validate
@@ -69,7 +90,10 @@ type SnippetValue struct {
 // NewDiagnostics converts diagnostics, adding snippets from files.
 func NewDiagnostics(diags hcl.Diagnostics, files map[string]*hcl.File) []Diagnostic {
 	out := make([]Diagnostic, 0, len(diags))
-	for _, d := range diags {
+	for i, d := range diags {
+		if i == MaxShownDiagnostics {
+			files = nil // no more snippets: each scans its file
+		}
 		out = append(out, NewDiagnostic(d, files))
 	}
 	return out
