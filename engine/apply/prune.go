@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"syscall"
 
+	"github.com/isoforge/isoforge/engine/ctxio"
 	"github.com/isoforge/isoforge/engine/plan"
 )
 
@@ -102,21 +103,8 @@ func recordedFile(ctx context.Context, root *os.Root, name, sum string) (bool, e
 		return false, nil
 	}
 	h := sha256.New()
-	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
+	if _, err := io.Copy(h, ctxio.Reader(ctx, f)); err != nil {
 		return false, err
 	}
 	return hex.EncodeToString(h.Sum(nil)) == sum, nil
-}
-
-// ctxReader stops a long read when the context is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/isoforge/isoforge/engine/atomicfile"
+	"github.com/isoforge/isoforge/engine/ctxio"
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/engine/workspace"
 )
@@ -78,7 +79,7 @@ func hashEntry(ctx context.Context, h io.Writer, p string, d fs.DirEntry) error 
 			return err
 		}
 		defer f.Close()
-		n, err := io.Copy(h, ctxReader{ctx, f})
+		n, err := io.Copy(h, ctxio.Reader(ctx, f))
 		if err != nil {
 			return err
 		}

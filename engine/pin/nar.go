@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/isoforge/isoforge/engine/ctxio"
 	"github.com/nix-community/go-nix/pkg/nar"
 )
 
@@ -172,22 +173,9 @@ func dumpFile(ctx context.Context, root *os.Root, nw *nar.Writer, rel string) er
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(nw, ctxReader{ctx, io.LimitReader(f, st.Size())})
+	n, err := io.Copy(nw, ctxio.Reader(ctx, io.LimitReader(f, st.Size())))
 	if err == nil && n != st.Size() {
 		err = fmt.Errorf("%s changed size while being hashed", rel)
 	}
 	return err
-}
-
-// ctxReader stops a long copy when the context is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

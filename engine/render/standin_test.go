@@ -2,10 +2,8 @@ package render_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -73,7 +71,7 @@ in
 // out. It skips, with the reason, where the stand-in lacks the real lib.
 func evalWithStandin(t *testing.T, module []byte, expr func(standin string) string, out any) {
 	t.Helper()
-	nix := needNix(t)
+	needNix(t)
 	standin := runtimetest.StandinPath(t)
 	if _, err := os.Stat(filepath.Join(standin, "lib", "default.nix")); err != nil {
 		t.Skip("the nixpkgs stand-in has no real nixpkgs lib (logged above): cannot evaluate with the module system")
@@ -82,18 +80,7 @@ func evalWithStandin(t *testing.T, module []byte, expr func(standin string) stri
 	if err := os.WriteFile(filepath.Join(dir, "iso.nix"), module, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "--expr", expr(standin))
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NIX_PATH=")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	b, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("the real module system rejects the rendered module: %v\n%s\n%s", err, stderr.String(), module)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatalf("decoding %s: %v", b, err)
-	}
+	nixEval(t, dir, expr(standin), out)
 }
 
 // checkEvaluated asserts what every rendered variant must evaluate to.
