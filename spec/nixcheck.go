@@ -19,13 +19,14 @@ import (
 // becomes the variant's Inputs (see reach.go). Each distinct body and file
 // is parsed once.
 type nixChecker struct {
-	dir    string
-	outDir string
-	bodies map[string]bodyInfo // by body and where it was written
-	files  map[string]*fileInfo
-	trees  map[string][]string // directory -> its regular files
-	add    func(name string, src []byte)
-	diags  hcl.Diagnostics
+	dir     string
+	outDir  string
+	bodies  map[string]bodyInfo // by body and where it was written
+	files   map[string]*fileInfo
+	trees   map[string][]string // directory -> its regular files
+	regular map[string]bool     // path -> a regular file inside
+	add     func(name string, src []byte)
+	diags   hcl.Diagnostics
 }
 
 // bodyInfo is what a nix body reaches.
@@ -41,7 +42,7 @@ type fileInfo struct {
 
 func newNixChecker(dir, outDir string, add func(string, []byte)) *nixChecker {
 	return &nixChecker{dir: dir, outDir: outDir, bodies: map[string]bodyInfo{}, files: map[string]*fileInfo{},
-		trees: map[string][]string{}, add: add}
+		trees: map[string][]string{}, regular: map[string]bool{}, add: add}
 }
 
 // bodyPrefix wraps a body the way the renderer does: a module function

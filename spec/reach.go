@@ -49,7 +49,7 @@ func (c *nixChecker) closure(refs []ref, seen map[string]bool) []string {
 			refs = append(refs, ref{path: path.Join(r.path, "default.nix")})
 			continue
 		}
-		if ok, _ := statConfined(c.dir, r.path); !ok {
+		if !c.isRegular(r.path) {
 			continue // missing: checkModules or the build says so
 		}
 		out = append(out, r.path)
@@ -59,6 +59,18 @@ func (c *nixChecker) closure(refs []ref, seen map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// isRegular reports, once per load and path, whether rel is a regular
+// file inside the configuration: fleets share modules across hundreds of
+// variants, and each check opens an os.Root.
+func (c *nixChecker) isRegular(rel string) bool {
+	ok, seen := c.regular[rel]
+	if !seen {
+		ok, _ = statConfined(c.dir, rel)
+		c.regular[rel] = ok
+	}
+	return ok
 }
 
 // tree lists a directory's regular files, once per load. Symlinks are
