@@ -2,6 +2,7 @@ package spec
 
 import (
 	"regexp"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -42,7 +43,7 @@ func (c *checker) checkWifi(v *Variant, f Format) {
 		return
 	}
 	rng := c.rangeOf("wifi")
-	if w.SSID == "" || len(w.SSID) > 32 || !utf8.ValidString(w.SSID) || hasControl(w.SSID) {
+	if w.SSID == "" || len(w.SSID) > 32 || !utf8.ValidString(w.SSID) || strings.IndexFunc(w.SSID, isControl) >= 0 {
 		c.errorf(rng, "Invalid wifi SSID", "An SSID is 1 to 32 bytes of printable text.")
 		return
 	}
@@ -76,13 +77,4 @@ func printableASCII(s string, min, max int) bool {
 		}
 	}
 	return true
-}
-
-func hasControl(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return true
-		}
-	}
-	return false
 }

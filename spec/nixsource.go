@@ -53,7 +53,7 @@ func (m SourceMap) Range(line, col int) hcl.Range {
 // lines are the value's lines (HCL strips a flush heredoc's common
 // indentation, as <<- does).
 func newSourceMap(dir string, rng hcl.Range, src []byte, value string) SourceMap {
-	m := SourceMap{File: relFile(dir, rng.Filename), Expr: rng}
+	m := SourceMap{File: RelFile(dir, rng.Filename), Expr: rng}
 	if src == nil || rng.End.Byte > len(src) || rng.Start.Byte >= rng.End.Byte {
 		return m
 	}
@@ -94,7 +94,9 @@ func heredocLines(rng hcl.Range, raw []byte, value string) []hcl.Pos {
 	return out
 }
 
-func relFile(dir, name string) string {
+// RelFile is a configuration file's name relative to the configuration
+// directory, slash separated, as diagnostics and build logs name it.
+func RelFile(dir, name string) string {
 	if rel, err := filepath.Rel(dir, name); err == nil && !strings.HasPrefix(rel, "..") {
 		return filepath.ToSlash(rel)
 	}

@@ -2,7 +2,6 @@ package apply
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -75,7 +74,7 @@ func (m *logMapper) isoNix(match string) string {
 		return fmt.Sprintf("line %d of %s", line, rendered)
 	}
 	return fmt.Sprintf("%s:%d:%d (variant %s, attribute %s; line %d of isoforge render %s)",
-		relName(m.dir, r.Filename), r.Start.Line, r.Start.Column, m.variant.Name, o.Attr, line, m.variant.Name)
+		spec.RelFile(m.dir, r.Filename), r.Start.Line, r.Start.Column, m.variant.Name, o.Attr, line, m.variant.Name)
 }
 
 // nixFileAt is the nix module's file name with the line its value was
@@ -84,13 +83,4 @@ func (m *logMapper) isoNix(match string) string {
 func (m *logMapper) nixFileAt() string {
 	src := m.variant.NixSource
 	return fmt.Sprintf("%s:%d (variant %s, attribute nix)", src.File, src.Expr.Start.Line, m.variant.Name)
-}
-
-// relName is a configuration file's name relative to the configuration
-// directory, as diagnostics print it.
-func relName(dir, name string) string {
-	if rel, err := filepath.Rel(dir, name); err == nil && !strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.Base(name)
 }
