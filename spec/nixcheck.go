@@ -29,9 +29,8 @@ type nixChecker struct {
 	diags   hcl.Diagnostics
 }
 
-// bodyInfo is what a nix body reaches.
+// bodyInfo is what a nix body reaches (nothing when it does not parse).
 type bodyInfo struct {
-	ok   bool
 	refs []ref
 }
 
@@ -79,7 +78,7 @@ func (c *nixChecker) checkBody(v *Variant) []ref {
 	if serr == nil {
 		refs, diags := bodyRefs(f, v)
 		c.diags = append(c.diags, diags...)
-		c.bodies[key] = bodyInfo{ok: true, refs: refs}
+		c.bodies[key] = bodyInfo{refs: refs}
 		return refs
 	}
 	c.bodies[key] = bodyInfo{}

@@ -85,10 +85,9 @@ func (l *buildLog) collectError(line string) {
 		l.errBlock = []string{line}
 	case l.errBlock != nil && (strings.HasPrefix(line, " ") || line == "") && len(l.errBlock) < errorLines:
 		l.errBlock = append(l.errBlock, line)
-	case l.errBlock != nil && !strings.HasPrefix(line, " ") && line != "":
-		// Output after the block (a builder's own message) ends it but
-		// keeps it: the error is still what failed.
 	}
+	// Any other line (a builder's own message) is left out of the block,
+	// which stays the last error: it is still what failed.
 }
 
 // Hint is a sentence explaining a failure isoforge recognised, or "".
