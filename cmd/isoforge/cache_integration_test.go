@@ -39,14 +39,13 @@ variant "cached" { hostname = "cached-%s" }
 	return dir
 }
 
-// TestBinaryCacheAcrossBuilders: builder h2 builds and pushes to a
-// file:// cache on this machine (its NARs copied out through the engine
-// API); builder local, with an empty store volume, substitutes instead
-// of building; with a wrong public key it builds, with Nix's warning.
-func TestBinaryCacheAcrossBuilders(t *testing.T) {
-	h := runtimetest.RemoteHost(t)
-	local := runtimetest.Engines(t)[0]
-	var remote runtimetest.Engine
+// cacheBuilders returns the test host, the local engine, the test host's engine of the
+// same kind, and the public half of a fresh signing key whose secret
+// half the configuration reads as var.cache_key.
+func cacheBuilders(t *testing.T) (h runtimetest.SSHHost, local, remote runtimetest.Engine, pub []byte) {
+	t.Helper()
+	h = runtimetest.RemoteHost(t)
+	local = runtimetest.Engines(t)[0]
 	for _, e := range h.Engines {
 		if e.Name == local.Name {
 			remote = e
@@ -56,8 +55,17 @@ func TestBinaryCacheAcrossBuilders(t *testing.T) {
 	if out, err := exec.Command("nix-store", "--generate-binary-cache-key", "isoforge-test-1", keys+"/sec", keys+"/pub").CombinedOutput(); err != nil {
 		t.Fatalf("generating a cache key: %v %s", err, out)
 	}
-	pub, _ := os.ReadFile(keys + "/pub")
+	pub, _ = os.ReadFile(keys + "/pub")
 	t.Setenv("ISOFORGE_VAR_cache_key", keys+"/sec")
+	return h, local, remote, pub
+}
+
+// TestBinaryCacheAcrossBuilders: builder h2 builds and pushes to a
+// file:// cache on this machine (its NARs copied out through the engine
+// API); builder local, with an empty store volume, substitutes instead
+// of building; with a wrong public key it builds, with Nix's warning.
+func TestBinaryCacheAcrossBuilders(t *testing.T) {
+	h, local, remote, pub := cacheBuilders(t)
 	cacheDir := filepath.Join(t.TempDir(), "nix-cache")
 	block := func(key string) string {
 		return fmt.Sprintf("variable \"cache_key\" { sensitive = true }\ncache {\n  substituters = [%q]\n  trusted_public_keys = [%q]\n  push_to = %q\n  secret_key_file = var.cache_key\n}\n",
@@ -128,20 +136,7 @@ func putServer(t *testing.T, addr, dir string) string {
 // TestHTTPBinaryCache: h2 pushes to an HTTP cache with PUT, local
 // substitutes from it with an empty store.
 func TestHTTPBinaryCache(t *testing.T) {
-	h := runtimetest.RemoteHost(t)
-	local := runtimetest.Engines(t)[0]
-	var remote runtimetest.Engine
-	for _, e := range h.Engines {
-		if e.Name == local.Name {
-			remote = e
-		}
-	}
-	keys := t.TempDir()
-	if out, err := exec.Command("nix-store", "--generate-binary-cache-key", "isoforge-test-1", keys+"/sec", keys+"/pub").CombinedOutput(); err != nil {
-		t.Fatalf("generating a cache key: %v %s", err, out)
-	}
-	pub, _ := os.ReadFile(keys + "/pub")
-	t.Setenv("ISOFORGE_VAR_cache_key", keys+"/sec")
+	h, local, remote, pub := cacheBuilders(t)
 	// The host side of the test host's veth pair (scripts/test-host.sh).
 	url := putServer(t, "10.231.0.1", t.TempDir())
 	block := fmt.Sprintf("variable \"cache_key\" { sensitive = true }\ncache {\n  substituters = [%q]\n  trusted_public_keys = [%q]\n  push_to = %q\n  secret_key_file = var.cache_key\n}\n",
