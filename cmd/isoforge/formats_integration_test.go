@@ -40,16 +40,7 @@ func buildUsers(t *testing.T, e runtimetest.Engine, dir string, args ...string) 
 	t.Helper()
 	cmd := isoforgeCmd(t, e, dir, args...)
 	cmd.Env = append(cmd.Env, "ISOFORGE_IMAGE="+runtimetest.BuildUsersImage(t))
-	var so, se strings.Builder
-	cmd.Stdout, cmd.Stderr = &so, &se
-	err := cmd.Run()
-	r := result{stdout: so.String(), stderr: se.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return runResult(t, cmd)
 }
 
 // TestFormatFamiliesOnRealEngines builds one variant per format family

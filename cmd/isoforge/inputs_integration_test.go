@@ -126,17 +126,7 @@ func revRun(t *testing.T, e runtimetest.Engine, dir, archives string, args ...st
 	cmd.Env = append(os.Environ(), "ISOFORGE_IMAGE="+runtimetest.BuilderImage(t), "ISOFORGE_NIXPKGS_ARCHIVES="+archives,
 		"NO_COLOR=1", "XDG_CACHE_HOME="+filepath.Join(dir, ".cache-home"))
 	cmd.Env = slicesWithout(cmd.Env, "ISOFORGE_NIXPKGS_PATH=")
-	var so, se bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &so, &se
-	err := cmd.Run()
-	r := result{stdout: so.String(), stderr: se.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	r.starts = strings.Count(r.stdout, `"type":"start"`)
-	return r
+	return runResult(t, cmd)
 }
 
 func slicesWithout(env []string, prefix string) []string {

@@ -81,7 +81,13 @@ type result struct {
 // builder and nixpkgs stand-in.
 func isoforge(t testing.TB, e runtimetest.Engine, dir string, args ...string) result {
 	t.Helper()
-	cmd := isoforgeCmd(t, e, dir, args...)
+	return runResult(t, isoforgeCmd(t, e, dir, args...))
+}
+
+// runResult runs cmd and collects its output, exit code and how many
+// builds it started (NDJSON start events).
+func runResult(t testing.TB, cmd *exec.Cmd) result {
+	t.Helper()
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	err := cmd.Run()
