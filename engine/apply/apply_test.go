@@ -262,7 +262,7 @@ func TestBuildScriptIsTheDocumentedCommand(t *testing.T) {
 		t.Errorf("docs/builders.md does not show the build script; it is:\n%s", got)
 	}
 	traced := apply.BuildScript(f, "x", apply.ScriptOptions{ShowTrace: true})
-	if !strings.Contains(traced, "--out-link /isoforge/work/result --show-trace\n") {
+	if !strings.Contains(traced, `--out-link "$link" --show-trace`+"\n") {
 		t.Errorf("-show-trace does not reach nix-build:\n%s", traced)
 	}
 	for _, bad := range []string{"<nixpkgs", "tarball-ttl", "http"} {

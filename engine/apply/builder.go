@@ -94,8 +94,9 @@ func BuildScript(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
 	lines := []string{"set -eu"}
 	lines = append(lines, kvmPreflight(f)...)
 	lines = append(lines,
+		outLinkLine,
 		buildCommand(f, nixpkgsPath, o),
-		fmt.Sprintf("result=$(readlink -f %s/result)", workMount),
+		`result=$(readlink -f "$link")`,
 	)
 	lines = append(lines, findArtifactLines(f)...)
 	lines = append(lines,
@@ -124,6 +125,16 @@ func pushLines(c CacheOptions) []string {
 	}
 }
 
+// outLinkLine names the build's out-link uniquely per container. Nix
+// roots an out-link in /nix/var/nix/gcroots/auto under a hash of the
+// link's path, through a temporary link named after its PID and the first
+// random() value: on a shared store volume, two builders with the same
+// link path (every /isoforge/work/result) and the same PID in their own
+// namespaces race on one temporary name and one fails with "creating
+// symlink ... File exists" (NixOS/nix src/libstore/gc.cc, makeSymlink and
+// LocalStore::addIndirectRoot). The kernel's UUID makes the path unique.
+const outLinkLine = "link=" + workMount + "/result-$(cat /proc/sys/kernel/random/uuid)"
+
 // buildCommand is the nix-build command line. Formats that boot a VM
 // build as the user running nix (root in the container) instead of a
 // nixbld* build user (build-users-group set to nothing): Nix offers the kvm
@@ -132,8 +143,8 @@ func pushLines(c CacheOptions) []string {
 // (NixOS/nixpkgs#124371; docs/builders.md says why this is safe).
 func buildCommand(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
 	q := shellQuote
-	build := fmt.Sprintf("nix-build %s -A %s -I nixos-config=%s/iso.nix -I nixpkgs=%s --out-link %s/result",
-		q(nixpkgsPath+"/nixos"), f.Attribute, workMount, q(nixpkgsPath), workMount)
+	build := fmt.Sprintf(`nix-build %s -A %s -I nixos-config=%s/iso.nix -I nixpkgs=%s --out-link "$link"`,
+		q(nixpkgsPath+"/nixos"), f.Attribute, workMount, q(nixpkgsPath))
 	if f.NeedsKVM {
 		build += " --option build-users-group ''"
 	}
