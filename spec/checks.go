@@ -68,13 +68,9 @@ func (m *checkMemo) module(dir, clean string) moduleState {
 }
 
 var (
-	variantNameRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$`)
-	hostnameRe    = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)
 	attrSegmentRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_'-]*$`)
-	fileNameRe    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,200}$`)
 	timezoneRe    = regexp.MustCompile(`^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$`)
 	localeRe      = regexp.MustCompile(`^[A-Za-z0-9_.@-]+$`)
-	isoLabelRe    = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,32}$`)
 )
 
 // Systems lists the Nix system doubles a variant may target.
@@ -106,7 +102,7 @@ func (c *checker) errorf(subject *hcl.Range, summary, format string, args ...any
 }
 
 func (c *checker) check(v *Variant) hcl.Diagnostics {
-	if !variantNameRe.MatchString(v.Name) {
+	if !ValidVariantName(v.Name) {
 		c.errorf(c.nameRange.Ptr(), "Invalid variant name",
 			"%q cannot name files and containers: use up to 63 letters, digits, '_', '.' and '-', starting with a letter or digit.", v.Name)
 	}
@@ -116,14 +112,14 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 		c.errorf(c.rangeOf("system"), "Unknown system",
 			"%s is not a supported system.%s Use one of: %s.", c.show("system", v.System), didYouMean(v.System, Systems), strings.Join(Systems, ", "))
 	}
-	c.checkPattern("hostname", v.Hostname, hostnameRe, "Invalid hostname",
+	c.checkPattern("hostname", v.Hostname, hostname, "Invalid hostname",
 		"a hostname is one DNS label: up to 63 letters, digits and '-', not starting or ending with '-'")
 	c.checkTimezone(v)
 	c.checkPattern("locale", v.Locale, localeRe, "Invalid locale", "use a locale such as \"en_US.UTF-8\"")
 	c.checkPattern("keymap", v.Keymap, localeRe, "Invalid keymap", "use a console keymap such as \"us\" or \"de-latin1\"")
-	c.checkPattern("iso_label", v.ISOLabel, isoLabelRe, "Invalid ISO label",
+	c.checkPattern("iso_label", v.ISOLabel, isoLabel, "Invalid ISO label",
 		"an ISO volume label (isoImage.volumeID) has at most 32 characters: letters, digits, '_', '.' and '-'")
-	c.checkPattern("file_name", v.FileName, fileNameRe, "Invalid file name",
+	c.checkPattern("file_name", v.FileName, fileName, "Invalid file name",
 		"file_name is a plain file name in the output directory, such as \"installer.iso\", without '/'")
 	c.checkReservedName(v.FileName)
 	c.checkControlChars(v)
@@ -151,7 +147,11 @@ func (c *checker) checkRelease(format string) {
 		format, f.Attribute, f.MinNixOS, c.channel, m[1], f.MinNixOS)
 }
 
-func (c *checker) checkPattern(name, val string, re *regexp.Regexp, summary, how string) {
+// pattern is what checkPattern matches values against: a
+// *regexp.Regexp or a boundedPattern.
+type pattern interface{ MatchString(string) bool }
+
+func (c *checker) checkPattern(name, val string, re pattern, summary, how string) {
 	if !c.has(name) || re.MatchString(val) {
 		return
 	}

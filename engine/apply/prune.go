@@ -10,19 +10,18 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"syscall"
 
 	"github.com/isoforge/isoforge/engine/ctxio"
 	"github.com/isoforge/isoforge/engine/plan"
+	"github.com/isoforge/isoforge/spec"
 )
-
-var plainFileRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,200}$`)
 
 // plainFileName accepts a file name directly in the output directory
 // that is not one of isoforge's own outputs.
 func plainFileName(name string) bool {
-	return plainFileRe.MatchString(name) && name != "SHA256SUMS" && name != "manifest.json"
+	return spec.ValidFileName(name) && !slices.Contains(spec.ReservedFileNames, name)
 }
 
 // prune deletes the artifacts of variants no longer configured: those of

@@ -6,6 +6,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/isoforge/isoforge/spec"
 )
 
 // The exact formats of lockfile values. The lock is committed next to
@@ -13,19 +15,22 @@ import (
 // as isos.hcl checks its own, whether it comes from the file or from the
 // parse cache.
 var (
-	nameRe     = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$`)
-	revRe      = regexp.MustCompile(`^[0-9a-f]{40}$`)
-	channelRe  = regexp.MustCompile(`^(nixos|nixpkgs)-[a-z0-9.-]+$`)
-	narHashRe  = regexp.MustCompile(`^sha256-[A-Za-z0-9+/]{43}=$`)
-	h1Re       = regexp.MustCompile(`^h1:[A-Za-z0-9+/]{43}=$`)
-	hexRe      = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	inputRe    = regexp.MustCompile(`^[0-9a-f]{16}$`)
-	formatRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	fileNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,200}$`)
+	revRe     = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	channelRe = regexp.MustCompile(`^(nixos|nixpkgs)-[a-z0-9.-]+$`)
+	narHashRe = regexp.MustCompile(`^sha256-[A-Za-z0-9+/]{43}=$`)
+	h1Re      = regexp.MustCompile(`^h1:[A-Za-z0-9+/]{43}=$`)
+	hexRe     = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	inputRe   = regexp.MustCompile(`^[0-9a-f]{16}$`)
+	// Lengths are checked apart (formatOK, imageRefOK): bounded
+	// repetitions compile slowly at every start (spec/names.go).
+	formatRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	dirSegRe   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
 	imageIDRe  = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-	imageRefRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._/:@+-]{0,254}$`)
+	imageRefRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._/:@+-]*$`)
 )
+
+func formatOK(s string) bool   { return len(s) <= 63 && formatRe.MatchString(s) }
+func imageRefOK(s string) bool { return len(s) <= 255 && imageRefRe.MatchString(s) }
 
 // problem is one bad value: the attribute and what is wrong with it.
 type problem struct {
@@ -97,7 +102,7 @@ func relPathOK(p string) bool {
 // checkBuilder lists what is wrong with a builder record.
 func checkBuilder(b Builder) []problem {
 	var out []problem
-	if !imageRefRe.MatchString(b.Image) {
+	if !imageRefOK(b.Image) {
 		out = append(out, problem{"image", fmt.Sprintf("%q is not an image reference", b.Image)})
 	}
 	if !imageIDRe.MatchString(b.ID) {
@@ -110,13 +115,13 @@ func checkBuilder(b Builder) []problem {
 func checkEntry(name string, e Entry) []problem {
 	var out []problem
 	bad := func(attr, msg string) { out = append(out, problem{attr, msg}) }
-	if !nameRe.MatchString(name) {
+	if !spec.ValidVariantName(name) {
 		bad("name", fmt.Sprintf("%q is not a variant name (letters, digits, '_', '.', '-')", name))
 	}
 	if !h1Re.MatchString(e.InputsHash) {
 		bad("inputs_hash", "not an h1: hash (h1: and 44 base64 characters)")
 	}
-	if !formatRe.MatchString(e.Format) {
+	if !formatOK(e.Format) {
 		bad("format", fmt.Sprintf("%q is not a format name", e.Format))
 	}
 	if !artifactOK(e.Artifact) {
@@ -141,7 +146,7 @@ func checkEntry(name string, e Entry) []problem {
 // output directory: the lock can never name a file elsewhere.
 func artifactOK(a string) bool {
 	dir, file := path.Split(a)
-	return dir != "" && relPathOK(strings.TrimSuffix(dir, "/")) && fileNameRe.MatchString(file) &&
+	return dir != "" && relPathOK(strings.TrimSuffix(dir, "/")) && spec.ValidFileName(file) &&
 		file != "SHA256SUMS" && file != "manifest.json"
 }
 
