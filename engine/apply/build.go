@@ -46,24 +46,35 @@ func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, nixpkgs str
 	if err != nil {
 		return nil, err
 	}
-	if !rt.SharesHostFS() {
+	var pipe *artifactPipe
+	if rt.SharesHostFS() {
+		if pipe, err = openArtifactPipe(work, dst); err != nil {
+			return nil, err
+		}
+	} else {
 		cs.CopyOut = append([]*runtimes.CopyOut{receiveArtifact(dst, &c)}, cs.CopyOut...)
 	}
 	code, err := rt.Run(ctx, cs, log.Line)
+	var staged error
+	if pipe != nil {
+		c, staged = pipe.wait()
+	}
 	if err != nil {
 		discard(c)
 		return nil, runError(ctx, act, err)
 	}
 	if code != 0 {
+		discard(c)
 		return nil, &BuildError{Variant: act.Variant, Code: code, LogPath: r.LogPath, Tail: log.Summary(), Hint: log.Hint()}
+	}
+	if staged != nil {
+		return nil, fmt.Errorf("receiving the artifact of %s: %w", act.Variant, staged)
 	}
 	if rt.SharesHostFS() {
 		// A bind-mounted configuration is read live: check nothing changed
 		// under the build. A remote builder got the hashed bytes copied in.
 		if err := a.checkSnapshot(ctx, act.Variant); err != nil {
-			return nil, err
-		}
-		if c, err = stageLocal(work, dst); err != nil {
+			discard(c)
 			return nil, err
 		}
 	}
@@ -79,16 +90,6 @@ func (a *Applier) runBuild(ctx context.Context, rt runtimes.Runtime, nixpkgs str
 	}
 	r.SHA256, r.Size = c.sha256, c.size
 	return &commitReq{act: act, c: c, dst: dst}, nil
-}
-
-// stageLocal stages the artifact a local builder left in the work
-// directory.
-func stageLocal(work, dst string) (copied, error) {
-	src, err := findArtifact(filepath.Join(work, "artifact"))
-	if err != nil {
-		return copied{}, err
-	}
-	return stageArtifact(src, dst)
 }
 
 // discard removes a staged artifact that will not be committed.
@@ -107,7 +108,7 @@ func prepareWork(work string, rendered []byte) error {
 	if err := os.RemoveAll(work); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Join(work, "artifact"), 0o755); err != nil {
+	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(work, "iso.nix"), rendered, 0o644)

@@ -103,7 +103,9 @@ func BuildScript(f spec.Format, nixpkgsPath string, o ScriptOptions) string {
 		fmt.Sprintf(`[ -n "$artifact" ] || { echo "isoforge: the build result has no %s artifact" >&2; exit 1; }`, artifactKind(f)),
 		`case "$artifact" in "$result"/*) ;; *) echo "isoforge: the declared artifact $artifact lies outside the build result $result" >&2; exit 1 ;; esac`,
 		`echo "isoforge: copying $artifact"`,
-		fmt.Sprintf(`cp -L "$artifact" %s/artifact/ && chmod 0644 %s/artifact/*`, workMount, workMount),
+		// A local builder streams to isoforge through the pipe; a remote
+		// one leaves the file for the copy-out (engine/apply/pipe.go).
+		fmt.Sprintf(`if [ -p %[1]s/%[2]s ]; then cat "$artifact" > %[1]s/%[2]s; else cp -L "$artifact" %[1]s/artifact/ && chmod 0644 %[1]s/artifact/*; fi`, workMount, pipeName),
 	)
 	if o.Cache.PushTo != "" {
 		lines = append(lines, pushLines(o.Cache)...)

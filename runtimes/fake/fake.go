@@ -212,7 +212,8 @@ func writeArtifact(cs runtimes.ContainerSpec) error {
 }
 
 // writeBound "builds" for a Local fake: the artifact, derived from the
-// specs' read-only binds' names, goes to artifact/ in the writable bind.
+// rendered module, goes where the build script sends it on a local
+// engine: into the named pipe artifact.pipe of the writable bind.
 func writeBound(cs runtimes.ContainerSpec) error {
 	out := ""
 	for _, b := range cs.Binds {
@@ -229,7 +230,15 @@ func writeBound(cs runtimes.ContainerSpec) error {
 	}
 	sum := sha256.Sum256(module)
 	body := fmt.Sprintf("FAKE ISO %x\n%s", sum, module)
-	return os.WriteFile(filepath.Join(out, "artifact", "nixos.iso"), []byte(body), 0o444)
+	pipe, err := os.OpenFile(filepath.Join(out, "artifact.pipe"), os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("fake: opening the artifact pipe: %w", err)
+	}
+	if _, err := io.WriteString(pipe, body); err != nil {
+		pipe.Close()
+		return err
+	}
+	return pipe.Close()
 }
 
 // moduleName is the rendered module's file name: the fake's artifact ends
