@@ -316,7 +316,9 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 	r := &resolver{defaults: defaults, byName: byName, done: map[string]map[string]field{}, visiting: map[string]bool{}}
 	files := map[string]string{}
 	nix := newNixChecker(d.cfg.Dir, d.cfg.OutputDir, d.addSource)
+	defer nix.parses.close()
 	memo := newCheckMemo()
+	var check []int // variants whose Nix to check, once all are decoded
 	for _, name := range sortedKeys(byName) {
 		inst := byName[name]
 		fields, rDiags := r.resolve(inst)
@@ -330,11 +332,15 @@ func (d *decoder) decodeVariants() hcl.Diagnostics {
 			v.NixSource = newSourceMap(d.cfg.Dir, f.Range, d.source(f.Range.Filename), v.Nix)
 		}
 		if !vDiags.HasErrors() {
-			nix.checkVariant(&v)
+			nix.prefetch(&v)
+			check = append(check, len(d.cfg.Variants))
 		}
 		diags = append(diags, vDiags...)
 		diags = append(diags, uniqueFileName(files, v, fields)...)
 		d.cfg.Variants = append(d.cfg.Variants, v)
+	}
+	for _, i := range check {
+		nix.checkVariant(&d.cfg.Variants[i])
 	}
 	diags = append(diags, nix.diags...)
 	diags = append(diags, nothingBuildable(byName, d.cfg.Variants, diags)...)

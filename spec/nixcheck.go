@@ -26,6 +26,7 @@ type nixChecker struct {
 	trees   map[string][]string // directory -> its regular files
 	regular map[string]bool     // path -> a regular file inside
 	add     func(name string, src []byte)
+	parses  *bodyParses
 	diags   hcl.Diagnostics
 }
 
@@ -41,7 +42,15 @@ type fileInfo struct {
 
 func newNixChecker(dir, outDir string, add func(string, []byte)) *nixChecker {
 	return &nixChecker{dir: dir, outDir: outDir, bodies: map[string]bodyInfo{}, files: map[string]*fileInfo{},
-		trees: map[string][]string{}, regular: map[string]bool{}, add: add}
+		trees: map[string][]string{}, regular: map[string]bool{}, add: add, parses: newBodyParses()}
+}
+
+// prefetch starts parsing a variant's nix body in the background, for
+// checkVariant to use later.
+func (c *nixChecker) prefetch(v *Variant) {
+	if strings.TrimSpace(v.Nix) != "" {
+		c.parses.start(v.Nix)
+	}
 }
 
 // bodyPrefix wraps a body the way the renderer does: a module function
@@ -73,7 +82,7 @@ func (c *nixChecker) checkBody(v *Variant) []ref {
 	if info, seen := c.bodies[key]; seen {
 		return info.refs
 	}
-	f, err := nixsyntax.Parse("nix", []byte(bodyPrefix+v.Nix+"\n}"))
+	f, err := c.parses.result(v.Nix)
 	serr := syntaxError(err)
 	if serr == nil {
 		refs, diags := bodyRefs(f, v)
