@@ -85,8 +85,10 @@ func unpack(ctx context.Context, r io.Reader) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	top := dirNode()
-	tr := tar.NewReader(gz)
+	tr := tar.NewReader(newReadAhead(ctx, gz))
 	var size int64
 	for {
 		if err := ctx.Err(); err != nil {
