@@ -5,7 +5,8 @@
 # $programs, $sshd, $kernelParams, $label, $menuLabel, $volumeID). It
 # assembles, from Debian packages of the test builder image
 # (testdata/builder/Containerfile), a busybox + dropbear initramfs and a
-# BIOS- and EFI-bootable ISO (grub-mkrescue) holding the files in ./root.
+# BIOS- and EFI-bootable ISO (grub-mkrescue) holding the files in ./root,
+# byte-identical for the same inputs (SOURCE_DATE_EPOCH, see below).
 # Real NixOS boots a squashfs Nix store through stage-1/stage-2 instead.
 standin_bootable_iso() {
   kernel=$(ls /boot/vmlinuz-* | sort | tail -n 1)
@@ -97,7 +98,15 @@ EOF
 
   mkdir -p root/boot/grub
   cp "$kernel" root/boot/bzImage
-  (cd "$init" && find . | busybox cpio -o -H newc 2>/dev/null) | gzip -9 > root/boot/initrd
+  # The same bytes for the same inputs, whoever builds when: every date
+  # is SOURCE_DATE_EPOCH, entries go in sorted order, -R 0:0 makes root
+  # own them all (not the build user), --ignore-devno and
+  # --renumber-inodes leave the build file system's device and inode
+  # numbers out, and gzip -n stores no time stamp.
+  find "$init" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+  (cd "$init" && find . | LC_ALL=C sort |
+    busybox cpio -o -H newc -R 0:0 --ignore-devno --renumber-inodes 2>/dev/null) |
+    gzip -9 -n > root/boot/initrd
   cat > root/boot/grub/grub.cfg <<EOF
 serial --unit=0 --speed=115200
 terminal_input serial console
@@ -108,8 +117,22 @@ menuentry "NixOS $label$menuLabel (isoforge stand-in)" {
   initrd /boot/initrd
 }
 EOF
+  # grub-mkrescue formats its EFI image (efi.img, the El Torito EFI boot
+  # image and the GPT's EFI partition) with `mformat`, which picks a
+  # random volume serial; this mformat, first on PATH, passes a fixed one
+  # (-N, hex) to Debian's. (mtools takes its dates from SOURCE_DATE_EPOCH.)
+  mkdir -p bin
+  printf '#!/bin/sh\nexec /usr/bin/mformat -N 4e49584f "$@"\n' > bin/mformat
+  chmod 755 bin/mformat
   # After --, xorriso commands: the volume ID and Joliet names as the
-  # non-bootable stand-in ISO had them.
-  grub-mkrescue -o "$1" root -- -volid "$volumeID" -joliet on -volume_date all_file_dates ="$SOURCE_DATE_EPOCH" >grub-mkrescue.log 2>&1 ||
+  # non-bootable stand-in ISO had them; `-volume_date uuid` replaces the
+  # build time that grub-mkrescue passes (--modification-date) with
+  # SOURCE_DATE_EPOCH: xorriso writes it as the volume's creation and
+  # modification dates and derives the GPT and HFS+ dates and GUIDs from
+  # it (Debian's GRUB images find their files on the boot device, not by
+  # this UUID); `all_file_dates` sets every file's dates.
+  PATH=$PWD/bin:$PATH grub-mkrescue -o "$1" root -- -volid "$volumeID" -joliet on \
+    -volume_date uuid "$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M%S00)" \
+    -volume_date all_file_dates ="$SOURCE_DATE_EPOCH" >grub-mkrescue.log 2>&1 ||
     { cat grub-mkrescue.log >&2; return 1; }
 }
