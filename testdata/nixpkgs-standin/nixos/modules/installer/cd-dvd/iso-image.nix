@@ -128,6 +128,7 @@ in
       label = config.system.nixos.label;
       report = import ../../../lib/standin-report.nix config;
       sleep = toString config.isoforge.standin.sleep;
+      bootable = if config.isoforge.standin.bootable then "1" else "";
       # What the bootable image needs (nixos/lib/standin-boot.sh).
       bootScript = ../../../lib/standin-boot.sh;
       hostName = config.networking.hostName;
@@ -146,11 +147,15 @@ in
           printf '%s' "$label" > root/version.txt
           cp "$toplevel/nixos-version" root/nixos-version
           echo "TEST DOUBLE: built by isoforge's nixpkgs stand-in, not NixOS" > root/README.txt
-          if ls /boot/vmlinuz-* >/dev/null 2>&1; then
+          if [ -n "$bootable" ] && ls /boot/vmlinuz-* >/dev/null 2>&1; then
             . "$bootScript"
             standin_bootable_iso "$out/iso/$isoName"
           else
-            echo "isoforge stand-in: no kernel in this builder image (testdata/builder has one): the ISO does not boot"
+            if [ -z "$bootable" ]; then
+              echo "isoforge stand-in: isoforge.standin.bootable = false: the ISO does not boot"
+            else
+              echo "isoforge stand-in: no kernel in this builder image (testdata/builder has one): the ISO does not boot"
+            fi
             xorriso -volume_date all_file_dates ="$SOURCE_DATE_EPOCH" -as mkisofs -quiet -o "$out/iso/$isoName" -V "$volumeID" -J -R root
           fi
           echo "Writing to 'stdio:$out/iso/$isoName'"
