@@ -55,6 +55,21 @@ func run(t testing.TB, ctx context.Context, dir string, rt *fake.Runtime, o appl
 // runApplier is run, returning the Applier too.
 func runApplier(t testing.TB, ctx context.Context, dir string, rt *fake.Runtime, o apply.Options) (*apply.Applier, []apply.Result, error) {
 	t.Helper()
+	ws, pl := planned(t, ctx, dir)
+	if o.Parallelism == 0 {
+		o.Parallelism = 2
+	}
+	if o.RunID == "" {
+		o.RunID = "test"
+	}
+	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
+	results, err := a.Apply(ctx, pl, o)
+	return a, results, err
+}
+
+// planned loads, pins (with the TEST DOUBLE nar_hash) and plans dir.
+func planned(t testing.TB, ctx context.Context, dir string) (*workspace.Workspace, *plan.Plan) {
+	t.Helper()
 	cfg, diags := spec.NewLoader().Load(dir, spec.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
@@ -74,15 +89,7 @@ func runApplier(t testing.TB, ctx context.Context, dir string, rt *fake.Runtime,
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Parallelism == 0 {
-		o.Parallelism = 2
-	}
-	if o.RunID == "" {
-		o.RunID = "test"
-	}
-	a := &apply.Applier{Cfg: cfg, Lock: ws.Lock, LockPath: ws.LockPath, Runtime: rt, Cache: ws.Cache}
-	results, err := a.Apply(ctx, pl, o)
-	return a, results, err
+	return ws, pl
 }
 
 // testNarHash is a TEST DOUBLE nar_hash for the fake runtime's pin.

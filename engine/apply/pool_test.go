@@ -9,12 +9,8 @@ import (
 	"time"
 
 	"github.com/isoforge/isoforge/engine/apply"
-	"github.com/isoforge/isoforge/engine/pin"
-	"github.com/isoforge/isoforge/engine/plan"
-	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/runtimes/fake"
-	"github.com/isoforge/isoforge/spec"
 )
 
 const fleet6 = `
@@ -43,26 +39,8 @@ func (e *events) add(ev apply.Event) {
 func runPool(t *testing.T, dir string, builders []apply.Builder, ev *events) ([]apply.Result, error) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, diags := spec.NewLoader().Load(dir, spec.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	ws, diags := workspace.Open(cfg)
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	p, _, err := ws.Pin(ctx, &pin.Resolver{}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.NarHash == "" {
-		p.NarHash = testNarHash
-	}
-	pl, err := ws.Plan(p, plan.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &apply.Applier{Cfg: cfg, Lock: ws.Lock, LockPath: ws.LockPath, Builders: builders, Cache: ws.Cache}
+	ws, pl := planned(t, ctx, dir)
+	a := &apply.Applier{Cfg: ws.Cfg, Lock: ws.Lock, LockPath: ws.LockPath, Builders: builders, Cache: ws.Cache}
 	return a.Apply(ctx, pl, apply.Options{RunID: "test", Events: ev.add})
 }
 
