@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/isoforge/isoforge/spec"
@@ -147,7 +148,7 @@ func checkEntry(name string, e Entry) []problem {
 func artifactOK(a string) bool {
 	dir, file := path.Split(a)
 	return dir != "" && relPathOK(strings.TrimSuffix(dir, "/")) && spec.ValidFileName(file) &&
-		file != "SHA256SUMS" && file != "manifest.json"
+		!slices.Contains(spec.ReservedFileNames, file)
 }
 
 func inputNameOK(n string) bool {
