@@ -109,10 +109,7 @@ func (m *remoteMounts) watch(t *testing.T, h runtimetest.SSHHost, e runtimetest.
 // no bind mounts, and the artifacts are byte-identical to a local build.
 func TestPoolOverSSH(t *testing.T) {
 	h := runtimetest.RemoteHost(t)
-	local := map[string]runtimetest.Engine{}
-	for _, e := range runtimetest.Engines(t) {
-		local[e.Name] = e
-	}
+	local := enginesByName(t)
 	for _, remote := range h.Engines {
 		t.Run(remote.Name, func(t *testing.T) {
 			token := newRunID()
@@ -164,10 +161,7 @@ func TestPoolOverSSH(t *testing.T) {
 // then removes the leftovers on both hosts.
 func TestPoolSurvivesAKilledRemoteEngine(t *testing.T) {
 	h := runtimetest.RemoteHost(t)
-	local := map[string]runtimetest.Engine{}
-	for _, e := range runtimetest.Engines(t) {
-		local[e.Name] = e
-	}
+	local := enginesByName(t)
 	for _, remote := range h.Engines {
 		t.Run(remote.Name, func(t *testing.T) {
 			pidFile := map[string]string{"podman": "podman.pid", "docker": "dockerd.pid"}[remote.Name]

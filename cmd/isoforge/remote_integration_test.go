@@ -14,10 +14,7 @@ import (
 // they are byte-identical to a local build of the same configuration.
 func TestApplyOverSSH(t *testing.T) {
 	h := runtimetest.RemoteHost(t)
-	local := map[string]runtimetest.Engine{}
-	for _, e := range runtimetest.Engines(t) {
-		local[e.Name] = e
-	}
+	local := enginesByName(t)
 	for _, e := range h.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			remoteDir, localDir := fleetCopy(t, "fleet"), fleetCopy(t, "fleet")
@@ -35,6 +32,16 @@ func TestApplyOverSSH(t *testing.T) {
 			sameArtifacts(t, localDir, remoteDir)
 		})
 	}
+}
+
+// enginesByName are this machine's engines by name, to pair each with the
+// test host's engine of the same name.
+func enginesByName(t testing.TB) map[string]runtimetest.Engine {
+	local := map[string]runtimetest.Engine{}
+	for _, e := range runtimetest.Engines(t) {
+		local[e.Name] = e
+	}
+	return local
 }
 
 // sameArtifacts requires every ISO of one build to be byte-identical to
