@@ -101,12 +101,7 @@ func TestEditingAReachedFileRebuildsExactlyItsVariants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			dir := t.TempDir()
-			files := map[string]string{"isos.hcl": reachConfig}
-			for k, v := range reachFiles {
-				files[k] = v
-			}
-			writeFiles(t, dir, files)
+			dir := reachDir(t)
 			before := hashes(t, dir)
 			writeFiles(t, dir, map[string]string{tt.file: reachFiles[tt.file] + "\n# edited"})
 			if got := changed(before, hashes(t, dir)); !slices.Equal(got, tt.want) {
@@ -115,12 +110,7 @@ func TestEditingAReachedFileRebuildsExactlyItsVariants(t *testing.T) {
 		})
 	}
 	t.Run("reformat", func(t *testing.T) {
-		dir := t.TempDir()
-		files := map[string]string{"isos.hcl": reachConfig}
-		for k, v := range reachFiles {
-			files[k] = v
-		}
-		writeFiles(t, dir, files)
+		dir := reachDir(t)
 		before := hashes(t, dir)
 		re := strings.ReplaceAll(reachConfig, "   {", " {")
 		re = strings.ReplaceAll(re, "\nvariant", "\n\n# moved\nvariant")
@@ -129,4 +119,13 @@ func TestEditingAReachedFileRebuildsExactlyItsVariants(t *testing.T) {
 			t.Errorf("reformatting isos.hcl changed %v", got)
 		}
 	})
+}
+
+// reachDir writes reachConfig and reachFiles to a new directory.
+func reachDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"isos.hcl": reachConfig})
+	writeFiles(t, dir, reachFiles)
+	return dir
 }
