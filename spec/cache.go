@@ -3,10 +3,10 @@ package spec
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -37,7 +37,7 @@ var cacheSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // s3:// needs a Nix built with S3 support (Debian's is not).
 var cacheSchemes = []string{"file", "http", "https", "s3", "ssh", "ssh-ng"}
 
-var publicKeyRe = regexp.MustCompile(`^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$`)
+var publicKeyRe = lazyregexp.New(`^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$`)
 
 func decodeCacheBlock(b *hcl.Block, ctx *hcl.EvalContext, vars map[string]*variable) (*Cache, hcl.Diagnostics) {
 	c := &Cache{Range: b.DefRange}

@@ -5,10 +5,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/crypto/ssh"
 )
@@ -68,9 +68,9 @@ func (m *checkMemo) module(dir, clean string) moduleState {
 }
 
 var (
-	attrSegmentRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_'-]*$`)
-	timezoneRe    = regexp.MustCompile(`^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$`)
-	localeRe      = regexp.MustCompile(`^[A-Za-z0-9_.@-]+$`)
+	attrSegmentRe = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_'-]*$`)
+	timezoneRe    = lazyregexp.New(`^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$`)
+	localeRe      = lazyregexp.New(`^[A-Za-z0-9_.@-]+$`)
 )
 
 // Systems lists the Nix system doubles a variant may target.
@@ -132,7 +132,7 @@ func (c *checker) check(v *Variant) hcl.Diagnostics {
 	return c.diags
 }
 
-var releaseRe = regexp.MustCompile(`^nixos-(\d\d\.\d\d)(-small)?$`)
+var releaseRe = lazyregexp.New(`^nixos-(\d\d\.\d\d)(-small)?$`)
 
 // checkRelease rejects formats the pinned channel's NixOS does not have.
 // Release numbers are YY.MM, so they compare as strings.
@@ -148,7 +148,7 @@ func (c *checker) checkRelease(format string) {
 }
 
 // pattern is what checkPattern matches values against: a
-// *regexp.Regexp or a boundedPattern.
+// *lazyregexp.Regexp or a boundedPattern.
 type pattern interface{ MatchString(string) bool }
 
 func (c *checker) checkPattern(name, val string, re pattern, summary, how string) {

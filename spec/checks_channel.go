@@ -2,21 +2,21 @@ package spec
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 )
 
 // channelRe matches the channels NixOS publishes at
 // channels.nixos.org: nixos-YY.MM, nixos-YY.MM-small, nixos-unstable,
 // nixos-unstable-small and nixpkgs-unstable (the names listed in
 // nixos/doc/manual/installation/upgrading.chapter.md of NixOS/nixpkgs).
-var channelRe = regexp.MustCompile(`^(nixos-([0-9]{2}\.(05|11)|unstable)(-small)?|nixpkgs-unstable)$`)
+var channelRe = lazyregexp.New(`^(nixos-([0-9]{2}\.(05|11)|unstable)(-small)?|nixpkgs-unstable)$`)
 
 // oldReleaseRe matches the releases before 21.05, which came out in
 // March and September.
-var oldReleaseRe = regexp.MustCompile(`^nixos-(1[3-9]|20)\.(03|09)(-small)?$`)
+var oldReleaseRe = lazyregexp.New(`^nixos-(1[3-9]|20)\.(03|09)(-small)?$`)
 
 // rollingChannels are the channel names without a release number, the
 // candidates of a did-you-mean.
@@ -43,4 +43,4 @@ func checkChannel(channel string, attr *hcl.Attribute) hcl.Diagnostics {
 }
 
 // releaseLikeRe matches a release channel with a month NixOS never used.
-var releaseLikeRe = regexp.MustCompile(`^nixos-([0-9]{2})\.([0-9]{2})(-small)?$`)
+var releaseLikeRe = lazyregexp.New(`^nixos-([0-9]{2})\.([0-9]{2})(-small)?$`)

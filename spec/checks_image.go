@@ -1,14 +1,15 @@
 package spec
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 )
 
 // squashfsRe accepts what mksquashfs takes after -comp: a compressor
 // and its options, as nixpkgs' isoImage.squashfsCompression does.
-var squashfsRe = regexp.MustCompile(`^(gzip|lzo|lz4|xz|zstd)( -[A-Za-z0-9-]+( [A-Za-z0-9%-]+)?)*$`)
+var squashfsRe = lazyregexp.New(`^(gzip|lzo|lz4|xz|zstd)( -[A-Za-z0-9-]+( [A-Za-z0-9%-]+)?)*$`)
 
 // checkImageSettings checks the attributes that only some formats take.
 func (c *checker) checkImageSettings(v *Variant) {

@@ -1,14 +1,13 @@
 package spec
 
-import "regexp"
+import "github.com/isoforge/isoforge/spec/lazyregexp"
 
 // boundedPattern is a regular expression whose length limit is checked
 // apart from it. A bounded repetition such as {0,200} compiles to a
-// program with one state per repetition, and package-level patterns
-// compile when every isoforge process starts: a dozen of them cost a
-// millisecond of each validate (BenchmarkValidateProcess).
+// program with one state per repetition, which costs every validate that
+// checks a name (BenchmarkValidateProcess).
 type boundedPattern struct {
-	re  *regexp.Regexp
+	re  *lazyregexp.Regexp
 	max int
 }
 
@@ -18,12 +17,12 @@ func (p boundedPattern) MatchString(s string) bool {
 }
 
 var (
-	variantName = boundedPattern{regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`), 63}
-	fileName    = boundedPattern{regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`), 201}
+	variantName = boundedPattern{lazyregexp.New(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`), 63}
+	fileName    = boundedPattern{lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`), 201}
 	// A hostname is one DNS label (RFC 1123).
-	hostname = boundedPattern{regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$`), 63}
+	hostname = boundedPattern{lazyregexp.New(`^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$`), 63}
 	// isoImage.volumeID: ISO 9660 volume identifiers hold 32 characters.
-	isoLabel = boundedPattern{regexp.MustCompile(`^[A-Za-z0-9_.-]+$`), 32}
+	isoLabel = boundedPattern{lazyregexp.New(`^[A-Za-z0-9_.-]+$`), 32}
 )
 
 // ValidVariantName reports whether name can name a variant's files and

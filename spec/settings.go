@@ -3,15 +3,15 @@ package spec
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 )
 
 var nixpkgsSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "channel"}, {Name: "rev"}, {Name: "path"}}}
 
-var revRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var revRe = lazyregexp.New(`^[0-9a-f]{40}$`)
 
 func decodeNixpkgsBlock(block *hcl.Block, ctx *hcl.EvalContext, dir string) (Nixpkgs, hcl.Diagnostics) {
 	n := Nixpkgs{Range: block.DefRange}
@@ -68,7 +68,7 @@ var runtimeSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "engine"}, {Name: "host"}, {Name: "image"}, {Name: "parallelism"}, {Name: "nix_volume"}, {Name: "memory_mib"},
 }}
 
-var volumeRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+var volumeRe = lazyregexp.New(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
 func decodeRuntimeBlock(block *hcl.Block, ctx *hcl.EvalContext, rt *Runtime) hcl.Diagnostics {
 	content, diags := block.Body.Content(runtimeSchema)

@@ -2,10 +2,10 @@ package spec
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -129,7 +129,7 @@ func stringList(val cty.Value) []string {
 	return out
 }
 
-var identifierRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+var identifierRe = lazyregexp.New(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 func checkIdentifier(name, kind string, rng hcl.Range) hcl.Diagnostics {
 	if identifierRe.MatchString(name) {

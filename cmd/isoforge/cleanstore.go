@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/isoforge/isoforge/engine/workspace"
 	"github.com/isoforge/isoforge/runtimes"
 	"github.com/isoforge/isoforge/spec"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 	"github.com/spf13/cobra"
 )
 
@@ -72,7 +72,7 @@ func staleArtifact(cfg *spec.Config, name string) bool {
 
 // gcFreedRe matches nix-collect-garbage's summary line, e.g.
 // "42 store paths deleted, 12.34 MiB freed".
-var gcFreedRe = regexp.MustCompile(`^\d+ store paths? deleted, [0-9.]+ [KMGT]?i?B freed$`)
+var gcFreedRe = lazyregexp.New(`^\d+ store paths? deleted, [0-9.]+ [KMGT]?i?B freed$`)
 
 // cleanStore runs nix-collect-garbage against the store volume in a
 // builder container and reports what Nix freed.

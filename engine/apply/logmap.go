@@ -9,6 +9,7 @@ import (
 	"github.com/isoforge/isoforge/engine/plan"
 	"github.com/isoforge/isoforge/engine/render"
 	"github.com/isoforge/isoforge/spec"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 )
 
 // logMapper rewrites what Nix prints inside the builder into the user's
@@ -32,7 +33,7 @@ func newLogMapper(dir string, act plan.Action) *logMapper {
 
 // isoNixPos matches a position in the rendered module, as Nix prints it
 // ("at /isoforge/work/iso.nix:21:5"); the column is optional.
-var isoNixPos = regexp.MustCompile(regexp.QuoteMeta(workMount+"/iso.nix") + `(?::(\d+)(?::(\d+))?)?`)
+var isoNixPos = lazyregexp.New(regexp.QuoteMeta(workMount+"/iso.nix") + `(?::(\d+)(?::(\d+))?)?`)
 
 // Line maps one line of output.
 func (m *logMapper) Line(line string) string {

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/isoforge/isoforge/spec"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 )
 
 // The exact formats of lockfile values. The lock is committed next to
@@ -16,18 +16,18 @@ import (
 // as isos.hcl checks its own, whether it comes from the file or from the
 // parse cache.
 var (
-	revRe     = regexp.MustCompile(`^[0-9a-f]{40}$`)
-	channelRe = regexp.MustCompile(`^(nixos|nixpkgs)-[a-z0-9.-]+$`)
-	narHashRe = regexp.MustCompile(`^sha256-[A-Za-z0-9+/]{43}=$`)
-	h1Re      = regexp.MustCompile(`^h1:[A-Za-z0-9+/]{43}=$`)
-	hexRe     = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	inputRe   = regexp.MustCompile(`^[0-9a-f]{16}$`)
+	revRe     = lazyregexp.New(`^[0-9a-f]{40}$`)
+	channelRe = lazyregexp.New(`^(nixos|nixpkgs)-[a-z0-9.-]+$`)
+	narHashRe = lazyregexp.New(`^sha256-[A-Za-z0-9+/]{43}=$`)
+	h1Re      = lazyregexp.New(`^h1:[A-Za-z0-9+/]{43}=$`)
+	hexRe     = lazyregexp.New(`^[0-9a-f]{64}$`)
+	inputRe   = lazyregexp.New(`^[0-9a-f]{16}$`)
 	// Lengths are checked apart (formatOK, imageRefOK): bounded
 	// repetitions compile slowly at every start (spec/names.go).
-	formatRe   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-	dirSegRe   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
-	imageIDRe  = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-	imageRefRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._/:@+-]*$`)
+	formatRe   = lazyregexp.New(`^[a-z0-9][a-z0-9-]*$`)
+	dirSegRe   = lazyregexp.New(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
+	imageIDRe  = lazyregexp.New(`^sha256:[0-9a-f]{64}$`)
+	imageRefRe = lazyregexp.New(`^[a-zA-Z0-9][a-zA-Z0-9._/:@+-]*$`)
 )
 
 func formatOK(s string) bool   { return len(s) <= 63 && formatRe.MatchString(s) }

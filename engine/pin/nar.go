@@ -11,11 +11,11 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/isoforge/isoforge/engine/ctxio"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 	"github.com/nix-community/go-nix/pkg/nar"
 )
 
@@ -29,7 +29,7 @@ var (
 	// Nix's builtins.match alike (which matches whole strings): swap
 	// files, backups, Emacs lock and autosave files.
 	excludedPatterns = []string{`.*\.sw[a-p]`, `.*~`, `\.#.*`, `#.*#`}
-	excludedRe       = regexp.MustCompile(`^(?:` + strings.Join(excludedPatterns, "|") + `)$`)
+	excludedRe       = lazyregexp.New(`^(?:` + strings.Join(excludedPatterns, "|") + `)$`)
 )
 
 // excluded reports whether a file or directory of this name is left out

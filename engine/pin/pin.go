@@ -9,12 +9,12 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/spec"
+	"github.com/isoforge/isoforge/spec/lazyregexp"
 )
 
 // DefaultChannelsURL serves <channel>/git-revision for every NixOS channel.
@@ -30,7 +30,7 @@ const DefaultArchivesURL = "https://github.com/NixOS/nixpkgs/archive"
 // from (mirrors, tests). A pin already in the lock keeps its url.
 const ArchivesURLEnv = "ISOFORGE_NIXPKGS_ARCHIVES"
 
-var revRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var revRe = lazyregexp.New(`^[0-9a-f]{40}$`)
 
 // Resolver turns a spec.Nixpkgs into a lockfile.Pin.
 type Resolver struct {
