@@ -133,7 +133,9 @@ func (l *Loader) parseConfigFile(dir, name string) (*hcl.File, hcl.Diagnostics) 
 	if diags := CheckInputBounds(src, filename, SourceConfig, MaxFileBytes); diags.HasErrors() {
 		return nil, diags
 	}
-	return l.parser.ParseHCL(src, filename)
+	f, diags := parseSplit(src, filename)
+	l.parser.AddFile(filename, f)
+	return f, diags
 }
 
 func (l *Loader) parseAll(dir string, names []string) (map[string][]*hcl.Block, hcl.Diagnostics) {
