@@ -27,7 +27,7 @@ const SharedEnv = "ISOFORGE_SHARED"
 func StandinPath(t testing.TB) string {
 	t.Helper()
 	standin := filepath.Join(RepoRoot(), "testdata", "nixpkgs-standin")
-	lib := nixpkgsLib()
+	lib := NixpkgsLib()
 	if _, err := os.Stat(filepath.Join(lib, "default.nix")); err != nil {
 		t.Logf("nixpkgs stand-in: no real nixpkgs lib at %s (set %s to the shared directory): "+
 			"falling back to the stand-in's hand-written evaluator, which accepts any option", lib, SharedEnv)
@@ -40,8 +40,9 @@ func StandinPath(t testing.TB) string {
 	return dir
 }
 
-// nixpkgsLib is the shared copy of nixpkgs' lib/ directory.
-func nixpkgsLib() string {
+// NixpkgsLib is the shared copy of nixpkgs' lib/ directory (it may be
+// absent: callers check and say so).
+func NixpkgsLib() string {
 	shared := os.Getenv(SharedEnv)
 	if shared == "" {
 		shared = filepath.Join(RepoRoot(), "..", "shared")
