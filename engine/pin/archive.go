@@ -42,9 +42,12 @@ func (r *Resolver) HashArchive(ctx context.Context, url string, progress Progres
 		return "", fmt.Errorf("downloading nixpkgs %s: %s (is the revision right?)", url, resp.Status)
 	}
 	body := &countingReader{r: io.LimitReader(resp.Body, MaxArchive), total: resp.ContentLength, progress: progress}
-	tree, err := unpack(ctx, body)
+	tree, stream, err := unpack(ctx, body)
 	if err != nil {
 		return "", fmt.Errorf("unpacking nixpkgs %s: %w", url, err)
+	}
+	if sum, ok := stream.sum(); ok {
+		return sum, nil
 	}
 	return narHash(tree)
 }
@@ -77,61 +80,75 @@ type node struct {
 func dirNode() *node { return &node{typ: nar.TypeDirectory, children: map[string]*node{}} }
 
 // unpack reads a gzipped tarball into memory and returns its single
-// top-level directory, as Nix's fetchTarball does.
-func unpack(ctx context.Context, r io.Reader) (*node, error) {
+// top-level directory, as Nix's fetchTarball does, and the NAR of it
+// hashed along the way.
+func unpack(ctx context.Context, r io.Reader) (*node, *narStream, error) {
 	// klauspost's inflate is about twice as fast as compress/gzip's, and
 	// decompression is most of the time of hashing nixpkgs.
 	gz, err := gzip.NewReader(bufio.NewReaderSize(r, 1<<20))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	top := dirNode()
+	stream := newNARStream()
+	done := false
+	defer func() {
+		if !done {
+			stream.fail()
+		}
+	}()
 	tr := tar.NewReader(newReadAhead(ctx, gz))
 	var size int64
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if size += h.Size; size > MaxArchive {
-			return nil, fmt.Errorf("more than %d MiB unpacked", MaxArchive>>20)
+			return nil, nil, fmt.Errorf("more than %d MiB unpacked", MaxArchive>>20)
 		}
-		if err := add(top, h, tr); err != nil {
-			return nil, err
+		name, err := add(top, h, tr)
+		if err != nil {
+			return nil, nil, err
+		}
+		if name != "" {
+			stream.add(top, name, h.Typeflag == tar.TypeDir)
 		}
 	}
 	if len(top.children) != 1 {
-		return nil, fmt.Errorf("the archive has %d top-level entries, not one directory", len(top.children))
+		return nil, nil, fmt.Errorf("the archive has %d top-level entries, not one directory", len(top.children))
 	}
 	for _, n := range top.children {
 		if n.typ != nar.TypeDirectory {
-			return nil, fmt.Errorf("the archive's top-level entry is not a directory")
+			return nil, nil, fmt.Errorf("the archive's top-level entry is not a directory")
 		}
-		return n, nil
+		done = true
+		return n, stream, nil
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
-// add places one tar entry in the tree.
-func add(top *node, h *tar.Header, r io.Reader) error {
+// add places one tar entry in the tree and returns its cleaned path
+// ("" for a pax header, which is no entry).
+func add(top *node, h *tar.Header, r io.Reader) (string, error) {
 	if h.Typeflag == tar.TypeXGlobalHeader || h.Typeflag == tar.TypeXHeader {
-		return nil // GitHub's pax comment holding the commit id
+		return "", nil // GitHub's pax comment holding the commit id
 	}
 	name := path.Clean(strings.TrimPrefix(h.Name, "./"))
 	if name == "." || name == ".." || strings.HasPrefix(name, "../") || path.IsAbs(name) {
-		return fmt.Errorf("entry %q leaves the archive", h.Name)
+		return "", fmt.Errorf("entry %q leaves the archive", h.Name)
 	}
 	parent, base, err := parentOf(top, name)
 	if err != nil {
-		return err
+		return "", err
 	}
 	switch h.Typeflag {
 	case tar.TypeDir:
@@ -141,17 +158,17 @@ func add(top *node, h *tar.Header, r io.Reader) error {
 	case tar.TypeReg:
 		data := make([]byte, h.Size)
 		if _, err := io.ReadFull(r, data); err != nil {
-			return err
+			return "", err
 		}
 		parent.children[base] = &node{typ: nar.TypeRegular, exec: h.Mode&0o100 != 0, data: data}
 	case tar.TypeSymlink:
 		parent.children[base] = &node{typ: nar.TypeSymlink, target: h.Linkname}
 	case tar.TypeLink:
-		return addHardlink(top, parent, base, h.Linkname)
+		return name, addHardlink(top, parent, base, h.Linkname)
 	default:
-		return fmt.Errorf("entry %q has unsupported type %q", h.Name, h.Typeflag)
+		return "", fmt.Errorf("entry %q has unsupported type %q", h.Name, h.Typeflag)
 	}
-	return nil
+	return name, nil
 }
 
 func addHardlink(top, parent *node, base, link string) error {
