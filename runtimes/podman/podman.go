@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/containers/podman/v4/pkg/bindings"
 	"github.com/containers/podman/v4/pkg/bindings/containers"
@@ -71,6 +73,16 @@ func (factory) Open(ctx context.Context, ep runtimes.Endpoint) (runtimes.Runtime
 // caller's cancellation, or containers could not be removed after a
 // Ctrl-C. Each call gets the caller's cancellation through with().
 func connect(ctx context.Context, uri string) (context.Context, error) {
+	// The bindings try a failed request three times, sleeping 100, 200
+	// and 300 ms: an absent or refusing socket cost every probe 0.6 s
+	// (an up-to-date apply with no engine running took 630 ms, not 20).
+	// A dial answers at once.
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", strings.TrimPrefix(uri, "unix://"))
+	if err != nil {
+		return nil, err
+	}
+	c.Close()
 	conn, err := bindings.NewConnection(context.WithoutCancel(ctx), uri)
 	if err != nil {
 		return nil, err
