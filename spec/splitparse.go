@@ -108,6 +108,7 @@ func joinBodies(files []*hcl.File) (*hclsyntax.Body, bool) {
 	last := files[len(files)-1].Body.(*hclsyntax.Body)
 	body := &hclsyntax.Body{
 		Attributes: hclsyntax.Attributes{},
+		Blocks:     hclsyntax.Blocks{},
 		SrcRange:   hcl.RangeBetween(first.SrcRange, last.SrcRange),
 		EndRange:   last.EndRange,
 	}

@@ -16,7 +16,7 @@ import (
 // splitCorpus is every HCL text the tests know: the examples, the invalid
 // configurations, and snippets whose lone "}" lines are not where a
 // top-level block ends.
-func splitCorpus(t *testing.T) map[string][]byte {
+func splitCorpus(t testing.TB) map[string][]byte {
 	t.Helper()
 	corpus := map[string][]byte{
 		"heredoc":          []byte("variant \"a\" {\n  nix = <<EOT\n{\n}\nvariant \"b\" {\n}\nEOT\n}\nvariant \"c\" {\n}\n"),
@@ -133,4 +133,25 @@ func TestCutPointsSpreadEvenly(t *testing.T) {
 	if cuts := cutPoints(src, 1); cuts != nil {
 		t.Errorf("one core, yet cut at %v", cuts)
 	}
+}
+
+// FuzzParseAt: any text cut at any set of line starts parses as a whole
+// parse does (seeded with the corpus above).
+func FuzzParseAt(f *testing.F) {
+	for _, src := range splitCorpus(f) {
+		f.Add(src, uint64(0x5555))
+	}
+	f.Fuzz(func(t *testing.T, src []byte, pick uint64) {
+		want, wantDiags := hclsyntax.ParseConfig(src, "isos.hcl", hcl.InitialPos)
+		var cuts []hcl.Pos
+		for i, p := range lineStarts(src) {
+			if pick>>(i%64)&1 == 1 {
+				cuts = append(cuts, p)
+			}
+		}
+		got, diags := parseAt(src, "isos.hcl", cuts)
+		if !reflect.DeepEqual(got.Body, want.Body) || !reflect.DeepEqual(diags, wantDiags) {
+			t.Fatalf("cut at %v: got %v, want %v", cuts, diags, wantDiags)
+		}
+	})
 }
