@@ -23,12 +23,17 @@ var (
 	hostname = boundedPattern{lazyregexp.New(`^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$`), 63}
 	// isoImage.volumeID: ISO 9660 volume identifiers hold 32 characters.
 	isoLabel = boundedPattern{lazyregexp.New(`^[A-Za-z0-9_.-]+$`), 32}
+	revRe    = lazyregexp.New(`^[0-9a-f]{40}$`)
 )
 
 // ValidVariantName reports whether name can name a variant's files and
 // containers: up to 63 letters, digits, '_', '.' and '-', starting with
 // a letter or digit. The lockfile holds variant names to the same rule.
 func ValidVariantName(name string) bool { return variantName.MatchString(name) }
+
+// ValidRev reports whether rev is a full nixpkgs commit: 40 lowercase
+// hex digits, as isos.hcl, the channel server and the lockfile give it.
+func ValidRev(rev string) bool { return revRe.MatchString(rev) }
 
 // ValidFileName reports whether name is a plain file name an artifact may
 // take in the output directory (reserved names aside: ReservedFileNames).

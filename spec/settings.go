@@ -11,8 +11,6 @@ import (
 
 var nixpkgsSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "channel"}, {Name: "rev"}, {Name: "path"}}}
 
-var revRe = lazyregexp.New(`^[0-9a-f]{40}$`)
-
 func decodeNixpkgsBlock(block *hcl.Block, ctx *hcl.EvalContext, dir string) (Nixpkgs, hcl.Diagnostics) {
 	n := Nixpkgs{Range: block.DefRange}
 	content, diags := block.Body.Content(nixpkgsSchema)
@@ -34,7 +32,7 @@ func decodeNixpkgsBlock(block *hcl.Block, ctx *hcl.EvalContext, dir string) (Nix
 			Detail: `Set exactly one of channel (e.g. "nixos-24.11"), rev (a 40-hex nixpkgs commit) or path (a local checkout).`,
 		})
 	}
-	if a := content.Attributes["rev"]; n.Rev != "" && !revRe.MatchString(n.Rev) {
+	if a := content.Attributes["rev"]; n.Rev != "" && !ValidRev(n.Rev) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Invalid nixpkgs revision", Subject: a.Expr.Range().Ptr(),
 			Detail: fmt.Sprintf("%q is not a full git commit: give all 40 lowercase hex digits.", n.Rev),

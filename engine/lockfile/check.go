@@ -16,7 +16,6 @@ import (
 // as isos.hcl checks its own, whether it comes from the file or from the
 // parse cache.
 var (
-	revRe     = lazyregexp.New(`^[0-9a-f]{40}$`)
 	channelRe = lazyregexp.New(`^(nixos|nixpkgs)-[a-z0-9.-]+$`)
 	narHashRe = lazyregexp.New(`^sha256-[A-Za-z0-9+/]{43}=$`)
 	h1Re      = lazyregexp.New(`^h1:[A-Za-z0-9+/]{43}=$`)
@@ -45,7 +44,7 @@ func checkPin(p Pin) []problem {
 	if p.Channel != "" && !channelRe.MatchString(p.Channel) {
 		bad("channel", fmt.Sprintf("%q is not a channel name such as \"nixos-24.11\"", p.Channel))
 	}
-	if p.Rev != "" && !revRe.MatchString(p.Rev) {
+	if p.Rev != "" && !spec.ValidRev(p.Rev) {
 		bad("rev", fmt.Sprintf("%q is not a full git commit (40 lowercase hex digits)", p.Rev))
 	}
 	if p.Channel != "" && p.Rev == "" {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/isoforge/isoforge/engine/lockfile"
 	"github.com/isoforge/isoforge/spec"
-	"github.com/isoforge/isoforge/spec/lazyregexp"
 )
 
 // DefaultChannelsURL serves <channel>/git-revision for every NixOS channel.
@@ -29,8 +28,6 @@ const DefaultArchivesURL = "https://github.com/NixOS/nixpkgs/archive"
 // ArchivesURLEnv overrides where newly pinned revisions are downloaded
 // from (mirrors, tests). A pin already in the lock keeps its url.
 const ArchivesURLEnv = "ISOFORGE_NIXPKGS_ARCHIVES"
-
-var revRe = lazyregexp.New(`^[0-9a-f]{40}$`)
 
 // Resolver turns a spec.Nixpkgs into a lockfile.Pin.
 type Resolver struct {
@@ -151,7 +148,7 @@ func (r *Resolver) Resolve(ctx context.Context, channel string) (string, error) 
 		return "", fmt.Errorf("resolving channel %s: %w", channel, err)
 	}
 	rev := strings.TrimSpace(string(body))
-	if !revRe.MatchString(rev) {
+	if !spec.ValidRev(rev) {
 		return "", fmt.Errorf("resolving channel %s: %s did not return a git revision", channel, url)
 	}
 	return rev, nil
