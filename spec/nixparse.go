@@ -10,9 +10,9 @@ import (
 // bodyParses parses nix bodies on other cores while the loader goes on
 // decoding variants: a fleet's bodies are many and independent, and
 // parsing them is most of the Nix check's time. Each distinct body text
-// is parsed once; checkBody waits for its result.
+// is parsed once; checkBody waits for its result. start and result are
+// called by the loader alone; only the parses run on other goroutines.
 type bodyParses struct {
-	mu      sync.Mutex
 	futures map[string]*bodyParse
 	jobs    chan *bodyParse
 	wg      sync.WaitGroup
@@ -46,8 +46,6 @@ func (p *bodyParses) work() {
 
 // start queues a body for parsing unless it already is.
 func (p *bodyParses) start(text string) *bodyParse {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if j, ok := p.futures[text]; ok {
 		return j
 	}

@@ -22,7 +22,8 @@ var (
 	hexRe     = lazyregexp.New(`^[0-9a-f]{64}$`)
 	inputRe   = lazyregexp.New(`^[0-9a-f]{16}$`)
 	// Lengths are checked apart (formatOK, imageRefOK): bounded
-	// repetitions compile slowly at every start (spec/names.go).
+	// repetitions compile slowly, in every process that checks a lock
+	// (spec/names.go).
 	formatRe   = lazyregexp.New(`^[a-z0-9][a-z0-9-]*$`)
 	dirSegRe   = lazyregexp.New(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
 	imageIDRe  = lazyregexp.New(`^sha256:[0-9a-f]{64}$`)
