@@ -115,6 +115,31 @@ func TestCancelRemovesContainer(t *testing.T) {
 	})
 }
 
+// TestCancelAtAnyMomentRemovesContainer cancels Run at moments spread
+// over creating, copying in and starting, where an engine may finish a
+// request after the client stopped waiting for its answer. Whenever Run
+// returns, no container of it may be left.
+func TestCancelAtAnyMomentRemovesContainer(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e runtimetest.Engine, rt runtimes.Runtime) {
+		rounds := 20 // the leak showed by round 4 on both engines
+		for i := range rounds {
+			cs := shellSpec(t, "sleep 300")
+			cs.CopyIn = oneFileTar("in/x", strings.Repeat("x", 64<<10))
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(time.Duration(i)*3*time.Millisecond, cancel)
+			_, err := rt.Run(ctx, cs, func(string, string) {})
+			cancel()
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("round %d: err = %v, want context.Canceled", i, err)
+			}
+			assertGone(t, rt)
+			if t.Failed() {
+				t.Fatalf("round %d: cancelled %v after the call", i, time.Duration(i)*3*time.Millisecond)
+			}
+		}
+	})
+}
+
 func TestBindsAndSeededVolume(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e runtimetest.Engine, rt runtimes.Runtime) {
 		vol := "isoforge-test-" + runID()

@@ -19,6 +19,16 @@ func WaitForLogs(done <-chan struct{}) {
 	}
 }
 
+// CreateContext is the context adapters create a container under:
+// cancelling the build does not cancel it. An engine finishes a create
+// request whose client stopped waiting, and the adapter would never learn
+// the ID of the container to remove it (a cancel 3 ms into Run left one
+// behind on both engines). Creating takes milliseconds; the bound only
+// caps a hung engine. Adapters check the build's context right after.
+func CreateContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 60*time.Second)
+}
+
 // RemoveDetached removes a finished or cancelled container with a context
 // of its own: removal must outlive the caller's cancellation.
 func RemoveDetached(rt Runtime, id string) {

@@ -18,13 +18,18 @@ import (
 
 // Run implements runtimes.Runtime.
 func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtimes.LineWriter) (int, error) {
-	created, err := r.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
+	cc, cancel := runtimes.CreateContext(ctx)
+	created, err := r.cli.ContainerCreate(cc, client.ContainerCreateOptions{
 		Name: cs.Name, Config: configFor(cs), HostConfig: hostConfigFor(cs),
 	})
+	cancel()
 	if err != nil {
 		return -1, fmt.Errorf("docker: creating container: %w", err)
 	}
 	defer runtimes.RemoveDetached(r, created.ID)
+	if ctx.Err() != nil {
+		return -1, ctx.Err()
+	}
 	if cs.CopyIn != nil {
 		if err := r.copyIn(ctx, created.ID, cs.CopyIn); err != nil {
 			return -1, err

@@ -8,6 +8,7 @@ import (
 	nettypes "github.com/containers/common/libnetwork/types"
 	"github.com/containers/podman/v4/pkg/bindings"
 	"github.com/containers/podman/v4/pkg/bindings/containers"
+	"github.com/containers/podman/v4/pkg/domain/entities"
 	"github.com/containers/podman/v4/pkg/specgen"
 	"github.com/isoforge/isoforge/runtimes"
 	spec "github.com/opencontainers/runtime-spec/specs-go"
@@ -17,13 +18,16 @@ import (
 // before the container starts, as `podman run` does: it ends as soon as
 // the container exits, where a followed log stream lags by a poll.
 func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtimes.LineWriter) (int, error) {
-	c, cancel := r.with(ctx)
-	defer cancel()
-	created, err := containers.CreateWithSpec(c, specFor(cs), nil)
+	created, err := r.create(ctx, cs)
 	if err != nil {
 		return -1, fmt.Errorf("podman: creating container: %w", err)
 	}
 	defer runtimes.RemoveDetached(r, created.ID)
+	if ctx.Err() != nil {
+		return -1, ctx.Err()
+	}
+	c, cancel := r.with(ctx)
+	defer cancel()
 	if cs.CopyIn != nil {
 		if err := copyIn(c, created.ID, cs.CopyIn); err != nil {
 			return -1, err
@@ -56,6 +60,16 @@ func (r *Runtime) Run(ctx context.Context, cs runtimes.ContainerSpec, out runtim
 		}
 	}
 	return int(code), nil
+}
+
+// create creates the container under runtimes.CreateContext, so a
+// cancelled build still learns the ID of what the service created.
+func (r *Runtime) create(ctx context.Context, cs runtimes.ContainerSpec) (entities.ContainerCreateResponse, error) {
+	cc, cancelCreate := runtimes.CreateContext(ctx)
+	defer cancelCreate()
+	c, cancel := r.with(cc)
+	defer cancel()
+	return containers.CreateWithSpec(c, specFor(cs), nil)
 }
 
 // copyIn unpacks the spec's tar stream at / (libpod's archive PUT).
