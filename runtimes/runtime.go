@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 )
 
@@ -143,6 +144,15 @@ type Endpoint struct {
 
 // IsSSH reports whether the endpoint is reached over SSH.
 func (e Endpoint) IsSSH() bool { return strings.HasPrefix(e.Host, "ssh://") }
+
+// LocalSocket reports whether an engine reached at uri sees this
+// machine's files at their paths, so bind mounts may replace copies: only
+// a unix socket on Linux. A tcp:// engine (DOCKER_HOST) may run anywhere;
+// on macOS and Windows the engine runs in a VM (Docker Desktop, podman
+// machine) that shares only some directories of the host.
+func LocalSocket(uri string) bool {
+	return runtime.GOOS == "linux" && strings.HasPrefix(uri, "unix://")
+}
 
 // Bind mounts a host path into the container.
 type Bind struct {

@@ -171,7 +171,7 @@ func doctorHost(d *views.Doctor, cfg *spec.Config) {
 	}
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(probe, &st); err == nil {
-		d.Disk(int64(st.Bavail)*st.Bsize, out)
+		d.Disk(int64(st.Bavail)*int64(st.Bsize), out) // Bsize is uint32 on darwin
 	}
 }
 

@@ -39,7 +39,7 @@ func (factory) Open(ctx context.Context, ep runtimes.Endpoint) (runtimes.Runtime
 	if host == "" {
 		host = DefaultHost
 	}
-	rt := &Runtime{endpoint: host, local: true}
+	rt := &Runtime{endpoint: host, local: runtimes.LocalSocket(host)}
 	opts := []client.Opt{client.FromEnv, client.WithHost(host)}
 	if strings.HasPrefix(host, "ssh://") {
 		dial, closer, err := dialSSH(ctx, runtimes.Endpoint{Host: host, Identity: ep.Identity, KnownHosts: ep.KnownHosts})

@@ -61,7 +61,7 @@ func (factory) Open(ctx context.Context, ep runtimes.Endpoint) (runtimes.Runtime
 	for _, uri := range eps {
 		conn, err := connect(ctx, uri)
 		if err == nil {
-			return &Runtime{conn: conn, endpoint: uri, socket: uri, local: true}, nil
+			return &Runtime{conn: conn, endpoint: uri, socket: uri, local: runtimes.LocalSocket(uri)}, nil
 		}
 		errs = append(errs, fmt.Errorf("%s: %v", uri, err))
 	}
