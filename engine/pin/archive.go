@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"bufio"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -208,38 +207,20 @@ func parentOf(top *node, name string) (*node, string, error) {
 
 // narHash serialises a tree as a NAR and hashes it.
 func narHash(n *node) (string, error) {
-	h := sha256.New()
-	// NAR framing is many small writes: buffer them before the hash.
-	buf := bufio.NewWriterSize(h, 1<<20)
-	nw, err := nar.NewWriter(buf)
+	w, err := newNARHasher()
 	if err != nil {
 		return "", err
 	}
-	defer nw.Close()
-	if err := writeNode(nw, "/", n); err != nil {
+	defer w.Close()
+	if err := writeNode(w.Writer, "/", n); err != nil {
 		return "", err
 	}
-	if err := nw.Close(); err != nil {
-		return "", err
-	}
-	if err := buf.Flush(); err != nil {
-		return "", err
-	}
-	return SRI(h), nil
+	return w.sum()
 }
 
+// writeNode writes n and, for a directory, its children in NAR order.
 func writeNode(nw *nar.Writer, p string, n *node) error {
-	switch n.typ {
-	case nar.TypeSymlink:
-		return nw.WriteHeader(&nar.Header{Path: p, Type: nar.TypeSymlink, LinkTarget: n.target})
-	case nar.TypeRegular:
-		if err := nw.WriteHeader(&nar.Header{Path: p, Type: nar.TypeRegular, Size: int64(len(n.data)), Executable: n.exec}); err != nil {
-			return err
-		}
-		_, err := nw.Write(n.data)
-		return err
-	}
-	if err := nw.WriteHeader(&nar.Header{Path: p, Type: nar.TypeDirectory}); err != nil {
+	if err := writeEntry(nw, p, n); err != nil || n.typ != nar.TypeDirectory {
 		return err
 	}
 	names := make([]string, 0, len(n.children))
@@ -253,4 +234,21 @@ func writeNode(nw *nar.Writer, p string, n *node) error {
 		}
 	}
 	return nil
+}
+
+// writeEntry writes n's header and a file's contents; a directory's
+// children are entries of their own.
+func writeEntry(nw *nar.Writer, p string, n *node) error {
+	hdr := &nar.Header{Path: p, Type: n.typ}
+	switch n.typ {
+	case nar.TypeSymlink:
+		hdr.LinkTarget = n.target
+	case nar.TypeRegular:
+		hdr.Size, hdr.Executable = int64(len(n.data)), n.exec
+	}
+	if err := nw.WriteHeader(hdr); err != nil || n.typ != nar.TypeRegular {
+		return err
+	}
+	_, err := nw.Write(n.data)
+	return err
 }

@@ -84,23 +84,46 @@ func HashTree(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("opening nixpkgs path: %w", err)
 	}
 	defer root.Close()
-	h := sha256.New()
-	buf := bufio.NewWriterSize(h, 1<<20)
-	nw, err := nar.NewWriter(buf)
+	w, err := newNARHasher()
 	if err != nil {
 		return "", err
 	}
-	defer nw.Close()
-	if err := dumpDir(ctx, root, nw, "."); err != nil {
+	defer w.Close()
+	if err := dumpDir(ctx, root, w.Writer, "."); err != nil {
 		return "", fmt.Errorf("hashing nixpkgs path %s: %w", dir, err)
 	}
-	if err := nw.Close(); err != nil {
+	return w.sum()
+}
+
+// narHasher writes a NAR into SHA-256: HashTree, narHash and narStream
+// all hash one. Close it when giving up: the NAR writer's goroutine
+// waits for headers until then.
+type narHasher struct {
+	*nar.Writer
+	h   hash.Hash
+	buf *bufio.Writer
+}
+
+func newNARHasher() (*narHasher, error) {
+	h := sha256.New()
+	// NAR framing is many small writes: buffer them before the hash.
+	buf := bufio.NewWriterSize(h, 1<<20)
+	nw, err := nar.NewWriter(buf)
+	if err != nil {
+		return nil, err
+	}
+	return &narHasher{Writer: nw, h: h, buf: buf}, nil
+}
+
+// sum ends the NAR and returns its hash in SRI form.
+func (w *narHasher) sum() (string, error) {
+	if err := w.Close(); err != nil {
 		return "", err
 	}
-	if err := buf.Flush(); err != nil {
+	if err := w.buf.Flush(); err != nil {
 		return "", err
 	}
-	return SRI(h), nil
+	return SRI(w.h), nil
 }
 
 // narPath is a NAR header path for a path relative to the root.

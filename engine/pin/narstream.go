@@ -1,13 +1,8 @@
 package pin
 
 import (
-	"bufio"
 	"container/heap"
-	"crypto/sha256"
-	"hash"
 	"strings"
-
-	"github.com/nix-community/go-nix/pkg/nar"
 )
 
 // narStream hashes an archive's tree as a NAR while the archive is still
@@ -28,9 +23,7 @@ import (
 // broken, and the caller hashes the finished tree instead (narHash).
 // Either way the hash is the same; only the overlap is lost.
 type narStream struct {
-	h      hash.Hash
-	buf    *bufio.Writer
-	nw     *nar.Writer
+	w      *narHasher      // nil until the first write
 	top    string          // the archive's top-level directory
 	last   string          // the latest arrival's git key, below top
 	seen   map[string]bool // every path that arrived, or was implied
@@ -129,33 +122,16 @@ func (s *narStream) safe(p string) bool {
 
 // write writes one node's header and contents.
 func (s *narStream) write(a arrival) {
-	if s.nw == nil {
-		s.h = sha256.New()
-		// NAR framing is many small writes: buffer them before the hash.
-		s.buf = bufio.NewWriterSize(s.h, 1<<20)
-		nw, err := nar.NewWriter(s.buf)
+	if s.w == nil {
+		w, err := newNARHasher()
 		if err != nil {
 			s.fail()
 			return
 		}
-		s.nw = nw
+		s.w = w
 	}
-	n := a.node
-	hdr := &nar.Header{Path: "/" + a.path, Type: n.typ}
-	switch n.typ {
-	case nar.TypeSymlink:
-		hdr.LinkTarget = n.target
-	case nar.TypeRegular:
-		hdr.Size, hdr.Executable = int64(len(n.data)), n.exec
-	}
-	if err := s.nw.WriteHeader(hdr); err != nil {
+	if err := writeEntry(s.w.Writer, "/"+a.path, a.node); err != nil {
 		s.fail()
-		return
-	}
-	if n.typ == nar.TypeRegular {
-		if _, err := s.nw.Write(n.data); err != nil {
-			s.fail()
-		}
 	}
 }
 
@@ -164,9 +140,9 @@ func (s *narStream) write(a arrival) {
 // WriteHeader after an error).
 func (s *narStream) fail() {
 	s.broken = true
-	if s.nw != nil {
-		s.nw.Close()
-		s.nw = nil
+	if s.w != nil {
+		s.w.Close()
+		s.w = nil
 	}
 }
 
@@ -176,15 +152,12 @@ func (s *narStream) sum() (string, bool) {
 	for !s.broken && len(s.queue) > 0 {
 		s.write(heap.Pop(&s.queue).(arrival))
 	}
-	if s.broken || s.nw == nil {
+	if s.broken || s.w == nil {
 		return "", false
 	}
-	err := s.nw.Close()
-	s.nw = nil
-	if err != nil || s.buf.Flush() != nil {
-		return "", false
-	}
-	return SRI(s.h), true
+	sum, err := s.w.sum()
+	s.w = nil
+	return sum, err == nil
 }
 
 // lookup finds the node at slash-separated path p under dir.
