@@ -38,9 +38,6 @@ func (r *Regexp) MatchString(s string) bool { return r.compile().MatchString(s) 
 // FindStringSubmatch returns the leftmost match and its submatches.
 func (r *Regexp) FindStringSubmatch(s string) []string { return r.compile().FindStringSubmatch(s) }
 
-// String returns the source text.
-func (r *Regexp) String() string { return r.compile().String() }
-
 // ReplaceAllStringFunc replaces every match with repl's result.
 func (r *Regexp) ReplaceAllStringFunc(s string, repl func(string) string) string {
 	return r.compile().ReplaceAllStringFunc(s, repl)
