@@ -147,7 +147,7 @@ func TestGitOrderedArchiveHashesAsNix(t *testing.T) {
 	}, miniNixpkgs...)
 	entries = slices.DeleteFunc(entries, func(e entry) bool { return e.link != "" }) // "lib" is a directory here
 	entries = append(entries, entry{name: "nixpkgs-abc/lib/", dir: true, mode: 0o755}, entry{name: "nixpkgs-abc/lib/default.nix", body: "{ }\n", mode: 0o644})
-	sort.Slice(entries, func(a, b int) bool { return entries[a].name < entries[b].name })
+	gitOrder(entries)
 	archive := tarball(t, entries)
 	got, err := (&pin.Resolver{}).HashArchive(context.Background(), serve(t, archive).URL+"/x.tar.gz", nil)
 	if err != nil {
@@ -317,10 +317,15 @@ func narCorpus(b *testing.B) []entry {
 		entries = append(entries, entry{name: "nixpkgs-big/pkgs/d" + strconv.Itoa(i%500) + "/f" + strconv.Itoa(i) + ".nix", body: body, mode: 0o644})
 		total += len(body)
 	}
-	// GitHub serves git archives: git's tree order, depth first, which
-	// is byte order of the names with directories' trailing "/".
-	sort.Slice(entries, func(a, b int) bool { return entries[a].name < entries[b].name })
+	gitOrder(entries)
 	return entries
+}
+
+// gitOrder sorts entries as GitHub serves archives (git archive): git's
+// tree order walked depth first, which is byte order of the tar names
+// with directories' trailing "/".
+func gitOrder(entries []entry) {
+	sort.Slice(entries, func(a, b int) bool { return entries[a].name < entries[b].name })
 }
 
 // libBodies reads every regular file of the shared nixpkgs lib copy; nil

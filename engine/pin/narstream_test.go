@@ -3,7 +3,6 @@ package pin_test
 import (
 	"bytes"
 	"math/rand/v2"
-	"sort"
 	"strings"
 	"testing"
 
@@ -54,11 +53,9 @@ func TestStreamedNARIsTheTreesNAR(t *testing.T) {
 	streamed := 0
 	for i := range 300 {
 		entries := randomTree(rng)
-		gitOrder := i%3 != 0
-		if gitOrder {
-			// Byte order of tar names, directories with their "/", is
-			// git's tree order walked depth first.
-			sort.Slice(entries, func(a, b int) bool { return entries[a].name < entries[b].name })
+		inGitOrder := i%3 != 0
+		if inGitOrder {
+			gitOrder(entries)
 		} else {
 			rng.Shuffle(len(entries)-1, func(a, b int) { entries[a+1], entries[b+1] = entries[b+1], entries[a+1] })
 		}
@@ -66,7 +63,7 @@ func TestStreamedNARIsTheTreesNAR(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if gitOrder && !ok {
+		if inGitOrder && !ok {
 			t.Fatalf("tree %d in git order: the stream gave up\n%s", i, names(entries))
 		}
 		if ok {
@@ -128,7 +125,7 @@ func FuzzStreamedNAR(f *testing.F) {
 			entries = append(entries, entry{name: p, dir: strings.HasSuffix(p, "/"), body: p, mode: 0o644})
 		}
 		if sorted {
-			sort.Slice(entries, func(a, b int) bool { return entries[a].name < entries[b].name })
+			gitOrder(entries)
 		}
 		got, ok, want, err := pin.UnpackBoth(bytes.NewReader(tarball(t, entries)))
 		if err == nil && ok && got != want {
