@@ -1,6 +1,7 @@
 package security_test
 
 import (
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ func TestDeepNestingIsADiagnostic(t *testing.T) {
 	for name, tc := range map[string]struct {
 		files map[string]string
 		args  []string
+		stdin string
 	}{
 		"isos.hcl":        {files: map[string]string{"isos.hcl": header + "locals {\n  x = " + deep + "\n}\n"}, args: []string{"validate"}},
 		"fmt":             {files: map[string]string{"isos.hcl": header + "locals {\n  x = " + deep + "\n}\n"}, args: []string{"fmt"}},
@@ -26,13 +28,15 @@ func TestDeepNestingIsADiagnostic(t *testing.T) {
 		"template":        {files: map[string]string{"isos.hcl": header + "variant \"a\" {\n  nix = templatefile(\"t.tmpl\", {})\n}\n", "t.tmpl": "${" + deep + "}"}, args: []string{"validate"}},
 		"conditionals":    {files: map[string]string{"isos.hcl": header + "locals {\n  x = " + strings.Repeat("true ? 1 : ", 30000) + "0\n}\n"}, args: []string{"validate"}},
 		"unary operators": {files: map[string]string{"isos.hcl": header + "locals {\n  x = " + strings.Repeat("!", 100000) + "true\n}\n"}, args: []string{"validate"}},
+		"lock":            {files: map[string]string{"isos.hcl": list, "isos.lock.hcl": "x = " + deep + "\n"}, args: []string{"plan"}},
+		"fmt stdin":       {files: map[string]string{"isos.hcl": list}, args: []string{"fmt", "-"}, stdin: "x = " + deep + "\n"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := newArena(t, "")
 			for n, body := range tc.files {
 				a.write(filepath.Join(a.repo, n), body)
 			}
-			refused(t, a.run(tc.args...), "nested too deeply")
+			refused(t, a.runCmd(func(c *exec.Cmd) { c.Stdin = strings.NewReader(tc.stdin) }, tc.args...), "nested too deeply")
 		})
 	}
 }

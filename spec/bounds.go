@@ -39,7 +39,7 @@ const (
 // holds raw control characters, before any parser sees it: callers parse
 // only when it returns no errors. It scans the input once, without
 // recursion, in linear time and constant memory. The lock file parser
-// calls it with SourceConfig and MaxFileBytes.
+// calls it with SourceConfig and its own size bound (lockfile.MaxSize).
 func CheckInputBounds(src []byte, filename string, kind SourceKind, maxBytes int) hcl.Diagnostics {
 	rng := &hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
 	if len(src) > maxBytes {

@@ -111,9 +111,14 @@ func isIsoforgeFile(name string) bool {
 // formatStdin formats stdin to stdout, as terraform fmt - does; with
 // -check it prints nothing and exits 3 when the input is not formatted.
 func formatStdin(in io.Reader, v *views.View, o fmtOptions) error {
-	src, err := io.ReadAll(io.LimitReader(in, 64<<20))
+	const maxStdin = 64 << 20
+	src, err := io.ReadAll(io.LimitReader(in, maxStdin))
 	if err != nil {
 		return &exitError{code: exitError1, err: fmt.Errorf("reading stdin: %w", err)}
+	}
+	if diags := spec.CheckInputBounds(src, "<stdin>", spec.SourceConfig, maxStdin); diags.HasErrors() {
+		v.Diagnostics(diags)
+		return &exitError{code: exitError1, err: fmt.Errorf("stdin cannot be formatted")}
 	}
 	if _, diags := hclsyntax.ParseConfig(src, "<stdin>", hcl.InitialPos); diags.HasErrors() {
 		v.Diagnostics(diags)

@@ -144,6 +144,10 @@ func FuzzParse(f *testing.F) {
 	f.Add(sampleLock(2, "e").Bytes())
 	f.Add([]byte(`nixpkgs { rev = "x" }`))
 	f.Add([]byte(`variant "a" { size = -1 }`))
+	// Depth-hostile seeds: 60k brackets overflowed the stack of a parse
+	// that skipped spec.CheckInputBounds.
+	f.Add([]byte("x = " + strings.Repeat("[", 60000) + strings.Repeat("]", 60000) + "\n"))
+	f.Add([]byte("variant \"a\" {\n  size = " + strings.Repeat("(", 60000) + "1" + strings.Repeat(")", 60000) + "\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		l, _, diags := lockfile.Parse(src, "isos.lock.hcl")
 		if diags.HasErrors() {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/isoforge/isoforge/spec"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/gocty"
 )
@@ -58,6 +59,12 @@ func Parse(src []byte, filename string) (*Lock, *hcl.File, hcl.Diagnostics) {
 
 // parseHCL is Parse through the HCL parser, for any lockfile.
 func parseHCL(src []byte, filename string) (*Lock, *hcl.File, hcl.Diagnostics) {
+	// The lock is as untrusted as isos.hcl, and the HCL parser recurses
+	// on every bracket: 60k of them overflowed Go's stack (a crash, not
+	// a diagnostic). The canonical fast path does not recurse.
+	if diags := spec.CheckInputBounds(src, filename, spec.SourceConfig, MaxSize); diags.HasErrors() {
+		return New(), nil, hcl.Diagnostics{corrupt(diags[0])}
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return New(), f, hcl.Diagnostics{corrupt(diags[0])}
