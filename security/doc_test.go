@@ -11,7 +11,8 @@
 // The container-boundary classes that need a real engine (recursive
 // read-only configuration, labelled store volume, pids limit,
 // no-new-privileges) are tested against Podman and Docker in
-// engine/apply/builder_integration_test.go; the lock, cache, symlinked
-// out/ and .isoforge/ classes belong to the lockfile work (engine/lockfile
-// and engine/apply tests).
+// engine/apply/builder_integration_test.go. Deletion through a symlinked
+// out/ or .isoforge/, or a lock entry naming a file outside, is here
+// (deletion_test.go); lock and cache tampering in general are tested
+// with the lockfile (engine/lockfile and engine/apply tests).
 package security_test
