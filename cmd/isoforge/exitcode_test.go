@@ -2,10 +2,41 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
 )
+
+// exitCodeCmd is the scripts' `exitcode N PROGRAM [ARGS...]`: it runs
+// PROGRAM as exec does and fails unless it exits with exactly N, where
+// `! exec` only tells zero from non-zero (plan -detailed-exitcode's 2
+// from an error's 1).
+func exitCodeCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exitcode: %q is not a number", args[0])
+	}
+	got := 0
+	var ee *exec.ExitError
+	switch err := ts.Exec(args[1], args[2:]...); {
+	case err == nil:
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	default:
+		ts.Fatalf("%s: %v", args[1], err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
 
 // TestExitCodes pins the documented exit codes, which testscript can
 // only tell apart as zero and non-zero.

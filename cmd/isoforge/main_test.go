@@ -72,7 +72,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		UpdateScripts:       updateScripts,
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"validatejson": validateJSONCmd},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"validatejson": validateJSONCmd, "exitcode": exitCodeCmd},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
 			env.Setenv("ISOFORGE_CHANNELS_URL", channels.URL)
