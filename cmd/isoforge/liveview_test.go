@@ -50,6 +50,11 @@ func TestLiveViewPTY(t *testing.T) {
 			}
 			scr := replay(t, out, cols)
 			checkProgress(t, scr.progress, 3, 1)
+			// Redrawn in place, the whole run fits the 40-row terminal; a
+			// redraw that printed anew would scroll it within a second.
+			if scr.maxRow >= 40 {
+				t.Errorf("the output ran to row %d of a 40-row terminal: the live block scrolled", scr.maxRow+1)
+			}
 			screen := scr.text()
 			t.Logf("screen:\n%s", screen)
 			for _, want := range []string{"Apply complete: 3 built, 0 unchanged, 0 removed.", "✓ beta: built out/beta.iso"} {
@@ -69,22 +74,27 @@ func TestLiveViewPTY(t *testing.T) {
 			}
 		})
 	}
-	t.Run("ctrl-c", func(t *testing.T) {
-		dir := t.TempDir()
-		writeFile(t, filepath.Join(dir, "isos.hcl"), liveConfig)
-		out, code := runInPTY(t, dir, 80, []byte("building "), "FAKE_DELAY=30s")
-		if code != exitInterrupted {
-			t.Errorf("exit %d, want %d", code, exitInterrupted)
-		}
-		screen := replay(t, out, 80).text()
-		t.Logf("screen:\n%s", screen)
-		if !strings.Contains(screen, "cancelled after") || strings.Contains(screen, "FAILED") || strings.Contains(screen, "failed after") {
-			t.Errorf("Ctrl-C must show cancelled, never a failure:\n%s", screen)
-		}
-		if strings.Count(screen, "Interrupted:") != 1 || strings.Contains(screen, "Building:") {
-			t.Errorf("the interrupt notice must sit once above a cleared live block:\n%s", screen)
-		}
-	})
+	for _, cols := range []int{60, 120} {
+		t.Run("ctrl-c/"+strconv.Itoa(cols), func(t *testing.T) { checkCtrlC(t, cols) })
+	}
+}
+
+// checkCtrlC types Ctrl-C into a running apply on a cols-wide terminal.
+func checkCtrlC(t *testing.T, cols int) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "isos.hcl"), liveConfig)
+	out, code := runInPTY(t, dir, cols, []byte("building "), "FAKE_DELAY=30s")
+	if code != exitInterrupted {
+		t.Errorf("exit %d, want %d", code, exitInterrupted)
+	}
+	screen := replay(t, out, cols).text()
+	t.Logf("screen:\n%s", screen)
+	if !strings.Contains(screen, "cancelled after") || strings.Contains(screen, "FAILED") || strings.Contains(screen, "failed after") {
+		t.Errorf("Ctrl-C must show cancelled, never a failure:\n%s", screen)
+	}
+	if strings.Count(screen, "Interrupted:") != 1 || strings.Contains(screen, "Building:") {
+		t.Errorf("the interrupt notice must sit once above a cleared live block:\n%s", screen)
+	}
 }
 
 // runInPTY runs `isoforge apply` in dir on a cols-wide terminal; when
