@@ -70,7 +70,8 @@ func TestEditingAScriptRebuildsItsVariant(t *testing.T) {
 			}
 			os.WriteFile(filepath.Join(dir, "modules", "a.sh"), []byte("echo two\n"), 0o644)
 			r := isoforge(t, e, dir, "apply", "-json")
-			if r.code != 0 || r.starts != 1 || !strings.Contains(r.stdout, `"variant":"uses"`) {
+			// The one build started is uses' (events marshal type, then variant).
+			if r.code != 0 || r.starts != 1 || !strings.Contains(r.stdout, `"type":"start","variant":"uses"`) {
 				t.Fatalf("editing a.sh: exit %d, %d builds\n%s%s", r.code, r.starts, r.stdout, r.stderr)
 			}
 			if !strings.Contains(r.stdout, "file modules/a.sh changed") {

@@ -193,6 +193,16 @@ func TestNixpkgsPinnedByContent(t *testing.T) {
 			if r := revRun(t, e, dir, host.url, "lock"); r.code != 0 {
 				t.Fatalf("lock of rev2: %s%s", r.stdout, r.stderr)
 			}
+			// A changed archive while an artifact exists: it stays as built.
+			host.archive.Store(&bad)
+			r = revRun(t, e, dir, host.url, "apply", "-human")
+			if r.code != 1 || strings.Count(r.stderr, "does not match nar_hash") != 1 || r.starts != 0 {
+				t.Fatalf("a changed archive of rev2: exit %d, %d builds\n%s\n%s", r.code, r.starts, r.stdout, r.stderr)
+			}
+			if now, _ := os.ReadFile(filepath.Join(dir, "out", "a.iso")); !bytes.Equal(now, iso) {
+				t.Error("a changed archive changed the artifact")
+			}
+
 			host.srv.Close()
 			r = revRun(t, e, dir, host.url, "apply", "-human")
 			if r.code != 1 || !strings.Contains(r.stderr, "fetching nixpkgs from "+host.url) || !strings.Contains(r.stderr, "never falls back") {
